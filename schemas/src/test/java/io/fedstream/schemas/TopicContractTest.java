@@ -1,0 +1,91 @@
+package io.fedstream.schemas;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.lang.reflect.Method;
+import java.lang.reflect.Modifier;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+
+class TopicContractTest {
+
+  private static final Pattern ROW = Pattern.compile(
+      "^\\| `(\\{ns}[^`]*)` \\| ([^|]+) \\| ([^|]+) \\| (\\d+) \\| ([^|]+) \\|");
+
+  private static Map<String, String[]> documentedRows() throws IOException {
+    Path md = Path.of(System.getProperty("fedstream.topics.md", "TOPICS.md"));
+    Map<String, String[]> rows = new LinkedHashMap<>();
+    for (String line : Files.readAllLines(md)) {
+      Matcher m = ROW.matcher(line);
+      if (m.find()) {
+        String name = m.group(1).replace("{ns}", "ns1").replace("{group}", "grp1")
+            .replace("{role}", "role1").replace("{channel}", "chan1");
+        rows.put(name, new String[] {m.group(4), m.group(5).trim()});
+      }
+    }
+    return rows;
+  }
+
+  private static Map<String, TopicSettings> codeTopics() {
+    Map<String, TopicSettings> names = new LinkedHashMap<>();
+    for (String n : new String[] {
+        Topics.mailbox("ns1"), Topics.group("ns1", "grp1"), Topics.channel("ns1", "role1", "chan1"),
+        Topics.events("ns1", "role1"), Topics.presence("ns1"), Topics.liveness("ns1"),
+        Topics.subscriptions("ns1"), Topics.conditionalEvents("ns1"), Topics.sites("ns1"),
+        Topics.projects("ns1"), Topics.runs("ns1"), Topics.deadLetter("ns1")}) {
+      names.put(n, TopicSettings.forTopic(n));
+    }
+    return names;
+  }
+
+  @Test
+  void everyTopicInCodeIsDocumentedWithItsPartitionsAndCleanup() throws IOException {
+    Map<String, String[]> doc = documentedRows();
+    Map<String, TopicSettings> code = codeTopics();
+    assertEquals(code.keySet(), doc.keySet(), "topic names in TOPICS.md and Topics.java differ");
+    code.forEach((name, settings) -> {
+      String[] row = doc.get(name);
+      assertEquals(Integer.toString(settings.partitions()), row[0], "partitions of " + name);
+      assertTrue(row[1].startsWith(settings.configs().get("cleanup.policy")),
+          "cleanup of " + name + ": doc says '" + row[1] + "'");
+    });
+  }
+
+  @Test
+  void everyTopicBuilderIsCoveredByTheTest() {
+    long builders = Arrays.stream(Topics.class.getDeclaredMethods())
+        .filter(m -> Modifier.isPublic(m.getModifiers()) && Modifier.isStatic(m.getModifiers()))
+        .filter(m -> m.getReturnType() == String.class)
+        .map(Method::getName)
+        .filter(n -> !n.equals("normalise") && !n.equals("requireName") && !n.equals("roleConsumerGroup"))
+        .count();
+    assertEquals(codeTopics().size(), builders,
+        "a topic builder was added to Topics without a row in TOPICS.md and in this test");
+  }
+
+  @Test
+  void namesAreNormalisedAndValidated() {
+    assertEquals("fed.channel.service-provider.heavy-job",
+        Topics.channel("fed", "service_provider", "heavy_job"));
+    IllegalArgumentException upper = assertThrows(IllegalArgumentException.class,
+        () -> Topics.mailbox("Fed"));
+    assertTrue(upper.getMessage().contains("upper-case"), upper.getMessage());
+    assertThrows(IllegalArgumentException.class, () -> Topics.group("fed", "a.b"));
+    assertThrows(IllegalArgumentException.class, () -> Topics.group("fed", ""));
+    assertThrows(IllegalArgumentException.class, () -> Topics.mailbox("x".repeat(250)));
+  }
+
+  @Test
+  void unknownTopicHasNoSettings() {
+    assertThrows(IllegalArgumentException.class, () -> TopicSettings.forTopic("ns1.unknown"));
+  }
+}
