@@ -13,6 +13,16 @@ public class PlatformException extends FedStreamException {
 
   private static final long serialVersionUID = 1L;
 
+  /** A port is taken; the message names it. */
+  public static final String PORT_IN_USE = "PORT_IN_USE";
+  /** A process exited or was not ready in time. */
+  public static final String START_FAILED = "START_FAILED";
+  /** A distribution or runtime is missing. */
+  public static final String NOT_INSTALLED = "NOT_INSTALLED";
+
+  /** Every code this exception uses; each is documented in {@code docs/errors.md}. */
+  public static final java.util.List<String> CODES = java.util.List.of(PORT_IN_USE, START_FAILED, NOT_INSTALLED);
+
   /**
    * Creates an exception.
    *

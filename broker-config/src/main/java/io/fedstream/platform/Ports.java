@@ -28,7 +28,7 @@ public final class Ports {
       socket.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), port));
       return socket.getLocalPort();
     } catch (IOException e) {
-      throw new PlatformException("PORT_IN_USE", "Port " + port + " on 127.0.0.1 is already in use, so the "
+      throw new PlatformException(PlatformException.PORT_IN_USE, "Port " + port + " on 127.0.0.1 is already in use, so the "
           + what + " cannot listen there. Stop what uses it, or choose another port.", e);
     }
   }
