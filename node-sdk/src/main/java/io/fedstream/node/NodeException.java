@@ -1,15 +1,19 @@
 package io.fedstream.node;
 
+import io.fedstream.schemas.FedStreamException;
 import java.util.Objects;
 
 /**
- * The root of every failure the SDK reports. It carries an {@link ErrorCode}; the subclasses
+ * The root of every failure the SDK reports (a {@link FedStreamException}). It carries an {@link ErrorCode}; the subclasses
  * exist so that callers can catch the common cases by type. Failures arrive as Reactor
  * {@code onError} signals; only argument checks throw directly (as {@link IllegalArgumentException}).
  */
-public class NodeException extends RuntimeException {
+public class NodeException extends FedStreamException {
+
+  private static final long serialVersionUID = 1L;
 
   private final ErrorCode code;
+  private final String reason;
 
   /**
    * Creates an exception.
@@ -29,12 +33,18 @@ public class NodeException extends RuntimeException {
    * @param cause the underlying failure, may be null
    */
   public NodeException(ErrorCode code, String reason, Throwable cause) {
-    super(code + ": " + reason, cause);
-    this.code = Objects.requireNonNull(code, "code");
+    super(Objects.requireNonNull(code, "code").name(), code + ": " + reason, cause);
+    this.code = code;
+    this.reason = reason == null ? "" : reason;
   }
 
-  /** The error code. */
-  public ErrorCode code() {
+  /** What went wrong, without the code prefix. */
+  public String reason() {
+    return reason;
+  }
+
+  /** The error code as an enum ({@link #code()} gives its name). */
+  public ErrorCode errorCode() {
     return code;
   }
 
@@ -59,6 +69,8 @@ public class NodeException extends RuntimeException {
 
   /** The request was invalid for its handler ({@link ErrorCode#CALLER}). */
   public static class CallerException extends NodeException {
+    private static final long serialVersionUID = 1L;
+
     /** @param reason what is wrong with the request */
     public CallerException(String reason) {
       super(ErrorCode.CALLER, reason);
@@ -67,6 +79,8 @@ public class NodeException extends RuntimeException {
 
   /** The handler failed on a valid request ({@link ErrorCode#HANDLER}). */
   public static class HandlerException extends NodeException {
+    private static final long serialVersionUID = 1L;
+
     /** @param reason what failed */
     public HandlerException(String reason) {
       super(ErrorCode.HANDLER, reason);
@@ -75,6 +89,8 @@ public class NodeException extends RuntimeException {
 
   /** No reply arrived before the deadline ({@link ErrorCode#TIMEOUT}). */
   public static class DeadlineExceededException extends NodeException {
+    private static final long serialVersionUID = 1L;
+
     /** @param reason what was waited for */
     public DeadlineExceededException(String reason) {
       super(ErrorCode.TIMEOUT, reason);
@@ -83,6 +99,8 @@ public class NodeException extends RuntimeException {
 
   /** The destination is not alive ({@link ErrorCode#NOT_FOUND}). */
   public static class NotFoundException extends NodeException {
+    private static final long serialVersionUID = 1L;
+
     /** @param reason which node was not found */
     public NotFoundException(String reason) {
       super(ErrorCode.NOT_FOUND, reason);
