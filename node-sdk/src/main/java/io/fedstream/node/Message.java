@@ -18,6 +18,9 @@ import java.util.UUID;
  * #builder()}. The node fills in the source, the kind and (for requests) the deadline when it
  * sends.
  *
+ * <p>A message id is delivered once per node: to send the same content again, build a new
+ * message (or {@code toBuilder().id(null).build()}).
+ *
  * <p>Args are JSON-like: {@code null}, {@link Boolean}, {@link Long} (ints are widened), {@link
  * Double} (floats are widened), {@link String}, {@code byte[]}, {@link List} and {@link Map} with
  * string keys, nested to any depth. The router evaluates conditions on them.

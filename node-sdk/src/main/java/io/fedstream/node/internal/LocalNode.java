@@ -53,6 +53,10 @@ final class LocalNode implements Node {
     this.standalone = standalone;
   }
 
+  NodeHostImpl host() {
+    return host;
+  }
+
   @Override
   public String id() {
     return id;

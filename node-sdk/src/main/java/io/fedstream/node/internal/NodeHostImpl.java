@@ -547,7 +547,11 @@ public final class NodeHostImpl implements NodeHost {
       try {
         Map<TopicPartition, OffsetAndMetadata> commit = offsets.committable();
         if (!commit.isEmpty()) {
-          consumer.commitSync(commit, Duration.ofSeconds(10));
+          try {
+            consumer.commitSync(commit, Duration.ofSeconds(10));
+          } catch (WakeupException e) {
+            consumer.commitSync(commit, Duration.ofSeconds(10)); // the close's wakeup landed here; once more
+          }
         }
       } catch (RuntimeException e) {
         LOG.warn("host {}: final commit failed: {}", hostId, e.toString());
@@ -574,18 +578,22 @@ public final class NodeHostImpl implements NodeHost {
     if (!pause.isEmpty()) {
       consumer.pause(pause);
       paused.addAll(pause);
+      pausedView.addAll(pause);
       LOG.debug("host {}: paused {}", hostId, pause);
     }
     if (!resume.isEmpty()) {
       consumer.resume(resume);
       paused.removeAll(resume);
+      pausedView.removeAll(resume);
       LOG.debug("host {}: resumed {}", hostId, resume);
     }
   }
 
-  /** True when the partition is paused for backpressure (for tests). */
-  boolean isPaused(String topic, int partition) {
-    return paused.contains(new TopicPartition(topic, partition));
+  private final Set<TopicPartition> pausedView = ConcurrentHashMap.newKeySet();
+
+  /** True when a node's mailbox partition is paused for backpressure (for tests). */
+  boolean mailboxPaused(String nodeId) {
+    return pausedView.contains(new TopicPartition(mailbox, partitionOf(nodeId, mailboxPartitions)));
   }
 
   private void handle(ConsumerRecords<String, byte[]> records) {
