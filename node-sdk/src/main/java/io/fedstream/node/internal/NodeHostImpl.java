@@ -288,11 +288,21 @@ public final class NodeHostImpl implements NodeHost {
       ensureTopics(topics);
       CompletableFuture<Void> done = new CompletableFuture<>();
       commands.add(() -> {
-        try {
-          assign(List.of(n));
-          done.complete(null);
-        } catch (RuntimeException e) {
-          done.completeExceptionally(e);
+        for (int attempt = 1; ; attempt++) {
+          try {
+            assign(List.of(n));
+            done.complete(null);
+            return;
+          } catch (WakeupException e) {
+            if (attempt == 3) {
+              done.completeExceptionally(e);
+              return;
+            }
+            // a wakeup meant for poll() landed in assign(); it is consumed now, so try again
+          } catch (RuntimeException e) {
+            done.completeExceptionally(e);
+            return;
+          }
         }
       });
       consumer.wakeup();
@@ -443,8 +453,9 @@ public final class NodeHostImpl implements NodeHost {
     if (fresh.isEmpty()) {
       return;
     }
-    assigned.addAll(fresh);
-    consumer.assign(assigned);
+    Set<TopicPartition> all = new HashSet<>(assigned);
+    all.addAll(fresh);
+    consumer.assign(all);
     Set<TopicPartition> committable = new HashSet<>();
     for (TopicPartition tp : fresh) {
       if (!tp.topic().equals(presenceTopic)) {
@@ -468,6 +479,7 @@ public final class NodeHostImpl implements NodeHost {
     for (TopicPartition tp : fresh) {
       consumer.position(tp, Duration.ofSeconds(30)); // resolve now, so nothing sent after start is missed
     }
+    assigned.addAll(fresh);
   }
 
   private void catchUpPresence() {
