@@ -88,6 +88,10 @@ public interface Node extends AutoCloseable {
    * (a late reply is dropped and logged), or the reply's own error ({@link
    * NodeException.CallerException}, {@link NodeException.HandlerException}, ...).
    *
+   * <p>The reply is emitted on the host's poll thread, to save a thread hop: keep the operators
+   * that follow short and non-blocking, or move on with {@code publishOn} ({@code block()} there
+   * fails at once rather than stall the host).
+   *
    * @param message the request, with a destination
    * @param deadline how long to wait for the reply
    */

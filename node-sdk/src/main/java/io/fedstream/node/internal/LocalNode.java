@@ -132,7 +132,6 @@ final class LocalNode implements Node {
       return host.awaitAlive(dest, deadline)
           .then(host.calls.call(m.id(), "request '" + m.tag() + "' to " + dest, deadline,
               host.send(host.mailbox, dest, m), host.timer))
-          .publishOn(host.delivery)
           .doOnSuccess(r -> host.metrics.requestLatency.record(System.nanoTime() - start,
               java.util.concurrent.TimeUnit.NANOSECONDS));
     });
@@ -181,7 +180,7 @@ final class LocalNode implements Node {
       Map<String, Message> byDest = new HashMap<>();
       requests.forEach(r -> byDest.put(r.destination().get(), r));
       return Gatherer.gather(expected, policy, deadline, replies,
-          dest -> retry(byDest.get(dest), end), host.timer);
+          dest -> retry(byDest.get(dest), end), host.timer).publishOn(host.delivery);
     });
   }
 

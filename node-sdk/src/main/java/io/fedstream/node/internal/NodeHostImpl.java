@@ -234,7 +234,7 @@ public final class NodeHostImpl implements NodeHost {
       }
       catchUpPresence();
       running = true;
-      pollThread = new Thread(this::pollLoop, "fedstream-" + hostId + "-poll");
+      pollThread = new PollThread(this::pollLoop, "fedstream-" + hostId + "-poll");
       pollThread.setDaemon(true);
       pollThread.start();
       List<CompletableFuture<?>> acks = new ArrayList<>();
@@ -1023,6 +1023,18 @@ public final class NodeHostImpl implements NodeHost {
         into.put(k.substring(prefix.length()), v);
       }
     });
+  }
+
+  /**
+   * The poll thread is marked non-blocking: replies are emitted on it (one thread hop less per
+   * request), so a {@code block()} in an operator after {@code request} fails at once instead of
+   * deadlocking the host.
+   */
+  private static final class PollThread extends Thread implements reactor.core.scheduler.NonBlocking {
+    PollThread(Runnable r, String name) {
+      super(r, name);
+      setDaemon(true);
+    }
   }
 
   // ---------------------------------------------------------------- for tests in this package
