@@ -109,6 +109,7 @@ public final class NodeHostImpl implements NodeHost {
   private SchemaRegistryClient registry;
   private EnvelopeCodec codec;
   private AvroWire<Heartbeat> heartbeats;
+  private WireEncoder<Heartbeat> heartbeatEncoder;
   private SeenIds seen;
   private Reassembler reassembler;
   private KafkaProducer<String, byte[]> producer;
@@ -213,6 +214,7 @@ public final class NodeHostImpl implements NodeHost {
       registry = SchemaRegistryClient.create(config.registryUrl());
       codec = new EnvelopeCodec(registry);
       heartbeats = AvroWire.of(Heartbeat.class, registry);
+      heartbeatEncoder = new WireEncoder<>(heartbeats);
       Path stateDir = config.stateDir().isEmpty() ? null : Paths.get(config.stateDir());
       seen = new SeenIds(config.dedupCapacity(), stateDir == null ? null
           : stateDir.resolve("fedstream-" + namespace + "-" + hostId + ".seen"));
@@ -858,7 +860,7 @@ public final class NodeHostImpl implements NodeHost {
   private Mono<Void> produce(String topic, String key, Message m, Envelope e) {
     byte[] value;
     try {
-      value = codec.encode(topic, e);
+      value = codec.encode(topic, e, 512);
     } catch (SchemaRegistryException ex) {
       return Mono.error(new NodeException(ErrorCode.UNAVAILABLE, "registry: " + ex.getMessage(), ex));
     }
@@ -919,7 +921,7 @@ public final class NodeHostImpl implements NodeHost {
           whole.update(buf, 0, len);
           Envelope ce = EnvelopeCodec.chunk(m, transferId, p.name(), i, count, offset, size, d.digest(),
               ByteBuffer.wrap(buf, 0, len));
-          byte[] value = codec.encode(topic, ce);
+          byte[] value = codec.encode(topic, ce, len + 1024);
           Headers h = new RecordHeaders();
           h.add(io.fedstream.schemas.RecordHeaders.MESSAGE_ID, ce.getMessageId().getBytes(StandardCharsets.UTF_8));
           h.add(io.fedstream.schemas.RecordHeaders.KIND, Kind.CHUNK.name().getBytes(StandardCharsets.UTF_8));
@@ -964,7 +966,7 @@ public final class NodeHostImpl implements NodeHost {
         .setIntervalMs(config.heartbeatIntervalMs()).setTimeoutMs(config.livenessTimeoutMs()).setStatus(status)
         .build();
     try {
-      producer.send(new ProducerRecord<>(presenceTopic, n.id, heartbeats.encode(presenceTopic, hb)), (md, ex) -> {
+      producer.send(new ProducerRecord<>(presenceTopic, n.id, heartbeatEncoder.encode(presenceTopic, hb, 128)), (md, ex) -> {
         if (ex != null) {
           f.completeExceptionally(ex);
         } else {
