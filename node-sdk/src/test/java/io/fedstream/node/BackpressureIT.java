@@ -56,4 +56,21 @@ class BackpressureIT {
       assertTrue(maxQueued[0] <= 200, "max queued " + maxQueued[0]);
     }
   }
+
+  @Test
+  void messagesTakenButNotConsumedByACancelledSubscriberGoToTheNextInOrder(Platform platform) {
+    String ns = platform.newNamespace();
+    try (Node sender = Nodes.start(platform, ns, "s"); Node r = Nodes.start(platform, ns, "r")) {
+      Flux.range(0, 200).concatMap(i -> sender.send(Message.builder().tag("m").to("r").arg("i", i).build()))
+          .blockLast(Nodes.WAIT);
+      // the first subscriber takes 5 and cancels while more are prefetched on its way
+      List<Long> first = r.receive().take(5).map(m -> (Long) m.arg("i")).collectList().block(Nodes.WAIT);
+      List<Long> rest = r.receive().take(195).map(m -> (Long) m.arg("i")).collectList().block(Nodes.WAIT);
+      List<Long> all = new ArrayList<>(first);
+      all.addAll(rest);
+      for (int i = 0; i < 200; i++) {
+        assertEquals(i, all.get(i).intValue());
+      }
+    }
+  }
 }

@@ -5,7 +5,11 @@ import java.util.concurrent.atomic.AtomicBoolean;
 
 /** One message on its way to one local node, with what to do once it is processed. */
 final class Delivery {
+  private static final java.util.concurrent.atomic.AtomicLong ARRIVALS = new java.util.concurrent.atomic.AtomicLong();
+
   final Message message;
+  /** Arrival order, so that deliveries handed back by a cancelled subscriber go back in their place. */
+  final long seq = ARRIVALS.incrementAndGet();
   private final Offsets.Token token;
   private final String seenKey;
   private final SeenIds seen;

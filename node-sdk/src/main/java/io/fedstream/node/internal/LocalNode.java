@@ -264,7 +264,7 @@ final class LocalNode implements Node {
           return;
         }
         if (sessionId == null) {
-          if (receiver != null) {
+          if (receiver != null && !receiver.isCancelled()) {
             sink.error(new IllegalStateException("Node '" + id + "' already has a receive() subscriber."));
             return;
           }
@@ -273,11 +273,13 @@ final class LocalNode implements Node {
           if (sessions == null) {
             sessions = new HashMap<>(4);
           }
-          if (sessions.putIfAbsent(sessionId, sink) != null) {
+          FluxSink<Delivery> previous = sessions.get(sessionId);
+          if (previous != null && !previous.isCancelled()) {
             sink.error(new IllegalStateException("Session '" + sessionId + "' of node '" + id
                 + "' already has a receiveById subscriber."));
             return;
           }
+          sessions.put(sessionId, sink);
         }
       }
       sink.onRequest(n -> drain());
@@ -355,7 +357,19 @@ final class LocalNode implements Node {
     if (queue == null) {
       queue = new ArrayDeque<>();
     }
-    queue.addFirst(d);
+    if (queue.isEmpty() || queue.peekFirst().seq > d.seq) {
+      queue.addFirst(d);
+      return;
+    }
+    // rare: several deliveries come back from a cancelled subscriber; put this one in arrival order
+    java.util.List<Delivery> all = new java.util.ArrayList<>(queue);
+    int i = 0;
+    while (i < all.size() && all.get(i).seq < d.seq) {
+      i++;
+    }
+    all.add(i, d);
+    queue.clear();
+    queue.addAll(all);
   }
 
   private synchronized void drain() {
@@ -370,15 +384,26 @@ final class LocalNode implements Node {
         if (queue == null || queue.isEmpty()) {
           break;
         }
+        // Demand can grow on another thread during a pass; once a subscriber was skipped for lack of
+        // demand, later messages for it wait for the next pass, so it never sees them out of order.
+        java.util.Set<FluxSink<Delivery>> full = null;
         for (Iterator<Delivery> it = queue.iterator(); it.hasNext();) {
           Delivery d = it.next();
           FluxSink<Delivery> s = sessions == null ? null : sessions.get(d.message.sessionId());
-          if (s == null) {
+          if (s == null || s.isCancelled()) {
             s = receiver;
           }
-          if (s != null && s.requestedFromDownstream() > 0) {
+          if (s == null || s.isCancelled() || (full != null && full.contains(s))) {
+            continue;
+          }
+          if (s.requestedFromDownstream() > 0) {
             it.remove();
             s.next(d);
+          } else {
+            if (full == null) {
+              full = new java.util.HashSet<>(4);
+            }
+            full.add(s);
           }
         }
       } while (missed);
