@@ -60,4 +60,25 @@ class SendReceiveIT {
           .verify(Nodes.WAIT);
     }
   }
+
+  @Test
+  void topicsAreCreatedOnDemandWithTheContractSettings(Platform platform) throws Exception {
+    String ns = platform.newNamespace();
+    try (Node n = Nodes.start(platform, ns, "n", "g1")) {
+      n.broadcast("g2", Message.builder().tag("x").build()).block(Nodes.WAIT);
+      for (String t : List.of(io.fedstream.schemas.Topics.mailbox(ns), io.fedstream.schemas.Topics.presence(ns),
+          io.fedstream.schemas.Topics.deadLetter(ns), io.fedstream.schemas.Topics.group(ns, "g1"),
+          io.fedstream.schemas.Topics.group(ns, "g2"))) {
+        io.fedstream.schemas.TopicSettings want = io.fedstream.schemas.TopicSettings.forTopic(t);
+        var d = platform.admin().describeTopics(List.of(t)).allTopicNames().get().get(t);
+        assertEquals(want.partitions(), d.partitions().size(), t);
+        var res = new org.apache.kafka.common.config.ConfigResource(
+            org.apache.kafka.common.config.ConfigResource.Type.TOPIC, t);
+        var cfg = platform.admin().describeConfigs(List.of(res)).all().get().get(res);
+        for (Map.Entry<String, String> e : want.configs().entrySet()) {
+          assertEquals(e.getValue(), cfg.get(e.getKey()).value(), t + " " + e.getKey());
+        }
+      }
+    }
+  }
 }
