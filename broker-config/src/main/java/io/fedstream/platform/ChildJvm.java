@@ -79,7 +79,7 @@ public final class ChildJvm {
           .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
       return pb.start();
     } catch (IOException e) {
-      throw new PlatformException(PlatformException.Code.START_FAILED,
+      throw new PlatformException(PlatformException.START_FAILED,
           "cannot start " + command.get(command.size() > 1 ? 1 : 0) + ": " + e.getMessage(), e);
     }
   }
@@ -219,16 +219,16 @@ public final class ChildJvm {
      */
     public ChildJvm build() {
       if (mainClass == null || mainClass.isBlank()) {
-        throw new PlatformException(PlatformException.Code.BAD_CONFIG, "main class required.");
+        throw new PlatformException(PlatformException.BAD_CONFIG, "main class required.");
       }
       if (classpath == null || classpath.isBlank()) {
-        throw new PlatformException(PlatformException.Code.BAD_CONFIG, "class path required.");
+        throw new PlatformException(PlatformException.BAD_CONFIG, "class path required.");
       }
       if (logFile == null) {
-        throw new PlatformException(PlatformException.Code.BAD_CONFIG, "log file required.");
+        throw new PlatformException(PlatformException.BAD_CONFIG, "log file required.");
       }
       if (java == null || !Files.isExecutable(java)) {
-        throw new PlatformException(PlatformException.Code.BAD_CONFIG, "java executable not found: " + java);
+        throw new PlatformException(PlatformException.BAD_CONFIG, "java executable not found: " + java);
       }
       return new ChildJvm(this);
     }

@@ -97,10 +97,10 @@ public final class EmbeddedBroker implements AutoCloseable {
     if (process != null) {
       throw new IllegalStateException("broker already started");
     }
-    kafkaPort = Ports.resolve(requestedKafkaPort, "--kafka-port");
-    controllerPort = Ports.resolve(requestedControllerPort, "--controller-port");
+    kafkaPort = Ports.resolve(requestedKafkaPort, "Kafka broker (--kafka-port)");
+    controllerPort = Ports.resolve(requestedControllerPort, "Kafka controller (--controller-port)");
     if (kafkaPort == controllerPort) {
-      throw new PlatformException(PlatformException.Code.BAD_CONFIG,
+      throw new PlatformException(PlatformException.BAD_CONFIG,
           "--kafka-port and --controller-port are both " + kafkaPort + "; they must differ.");
     }
     Path props = writeProperties();
@@ -153,7 +153,7 @@ public final class EmbeddedBroker implements AutoCloseable {
     try (Admin admin = Admin.create(conf)) {
       while (true) {
         if (process != null && !process.isAlive()) {
-          throw new PlatformException(PlatformException.Code.START_FAILED,
+          throw new PlatformException(PlatformException.START_FAILED,
               "the Kafka broker exited while starting. End of its log"
                   + (log == null ? "" : " (" + log + ")") + ":\n" + (log == null ? "" : ChildJvm.tail(log, 25)));
         }
@@ -164,12 +164,12 @@ public final class EmbeddedBroker implements AutoCloseable {
           }
         } catch (InterruptedException e) {
           Thread.currentThread().interrupt();
-          throw new PlatformException(PlatformException.Code.NOT_READY, "interrupted while waiting for Kafka");
+          throw new PlatformException(PlatformException.START_FAILED, "interrupted while waiting for Kafka");
         } catch (Exception e) {
           // not up yet
         }
         if (System.nanoTime() > deadline) {
-          throw new PlatformException(PlatformException.Code.NOT_READY,
+          throw new PlatformException(PlatformException.START_FAILED,
               "Kafka at " + bootstrapServers + " did not answer within " + bound.toSeconds() + " s"
                   + (log == null ? "." : "; see " + log));
         }
@@ -177,7 +177,7 @@ public final class EmbeddedBroker implements AutoCloseable {
           Thread.sleep(100); // poll interval of a bounded wait
         } catch (InterruptedException e) {
           Thread.currentThread().interrupt();
-          throw new PlatformException(PlatformException.Code.NOT_READY, "interrupted while waiting for Kafka");
+          throw new PlatformException(PlatformException.START_FAILED, "interrupted while waiting for Kafka");
         }
       }
     }
@@ -303,7 +303,7 @@ public final class EmbeddedBroker implements AutoCloseable {
       }
       return props;
     } catch (IOException e) {
-      throw new PlatformException(PlatformException.Code.IO,
+      throw new PlatformException(PlatformException.IO,
           "cannot write the broker configuration in " + dataDir + ": " + e.getMessage(), e);
     }
   }
@@ -322,16 +322,16 @@ public final class EmbeddedBroker implements AutoCloseable {
     try {
       if (!p.waitFor(60, TimeUnit.SECONDS)) {
         ChildJvm.stop(p.toHandle(), Duration.ofSeconds(2));
-        throw new PlatformException(PlatformException.Code.FORMAT_FAILED,
+        throw new PlatformException(PlatformException.FORMAT_FAILED,
             "formatting " + storageDir() + " took more than 60 s; see " + formatLog);
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       ChildJvm.stop(p.toHandle(), Duration.ofSeconds(2));
-      throw new PlatformException(PlatformException.Code.FORMAT_FAILED, "interrupted while formatting " + storageDir());
+      throw new PlatformException(PlatformException.FORMAT_FAILED, "interrupted while formatting " + storageDir());
     }
     if (p.exitValue() != 0 || !isFormatted(storageDir())) {
-      throw new PlatformException(PlatformException.Code.FORMAT_FAILED,
+      throw new PlatformException(PlatformException.FORMAT_FAILED,
           "Kafka's storage tool could not format " + storageDir() + " (exit " + p.exitValue() + "):\n"
               + ChildJvm.tail(formatLog, 20));
     }
@@ -402,24 +402,24 @@ public final class EmbeddedBroker implements AutoCloseable {
      */
     public EmbeddedBroker build() {
       if (dataDir == null) {
-        throw new PlatformException(PlatformException.Code.BAD_CONFIG, "data directory required.");
+        throw new PlatformException(PlatformException.BAD_CONFIG, "data directory required.");
       }
       for (int p : new int[] {kafkaPort, controllerPort}) {
         if (p < 0 || p > 65535) {
-          throw new PlatformException(PlatformException.Code.BAD_CONFIG,
+          throw new PlatformException(PlatformException.BAD_CONFIG,
               "ports must be between 0 and 65535 (0 picks a free port), was " + p + ".");
         }
       }
       if (kafkaPort != 0 && kafkaPort == controllerPort) {
-        throw new PlatformException(PlatformException.Code.BAD_CONFIG,
+        throw new PlatformException(PlatformException.BAD_CONFIG,
             "the Kafka and controller ports are both " + kafkaPort + "; they must differ.");
       }
       if (classpath == null || !classpath.contains("kafka_2.13")) {
-        throw new PlatformException(PlatformException.Code.BAD_CONFIG,
+        throw new PlatformException(PlatformException.BAD_CONFIG,
             "the broker's class path must contain the kafka_2.13 jar and its dependencies.");
       }
       if (readyTimeout == null || readyTimeout.isNegative() || readyTimeout.isZero()) {
-        throw new PlatformException(PlatformException.Code.BAD_CONFIG, "ready timeout must be positive.");
+        throw new PlatformException(PlatformException.BAD_CONFIG, "ready timeout must be positive.");
       }
       return new EmbeddedBroker(this);
     }

@@ -1,58 +1,57 @@
 package io.fedstream.platform;
 
-import java.util.Objects;
+import io.fedstream.schemas.FedStreamException;
 
 /**
- * The one unchecked exception of the embedded platform (broker, registry, child JVMs). Its
- * {@link #code()} says what went wrong; the message says what to do about it.
+ * A platform process (broker, registry, router) could not be started, reached or stopped.
+ *
+ * <p>Codes: {@code PORT_IN_USE} (the message names the port), {@code START_FAILED} (the process
+ * exited or did not become ready in time; the message quotes the end of its log),
+ * {@code NOT_INSTALLED} (a distribution is missing: build the project first), {@code FORMAT_FAILED}
+ * (Kafka's storage tool could not format the broker's data directory), {@code BAD_CONFIG} (a setting
+ * is invalid; the message says which), {@code IO} (a file in the data directory could not be read or
+ * written).
  */
-public class PlatformException extends RuntimeException {
+public class PlatformException extends FedStreamException {
 
   private static final long serialVersionUID = 1L;
 
-  /** What went wrong. */
-  public enum Code {
-    /** A port the platform needs is taken by another process. The message names the port. */
-    PORT_IN_USE,
-    /** Kafka's storage tool could not format the data directory. */
-    FORMAT_FAILED,
-    /** A child process could not be started, or it exited while starting. */
-    START_FAILED,
-    /** A child process did not become ready within its bound. */
-    NOT_READY,
-    /** A setting is invalid (for example a negative port). */
-    BAD_CONFIG,
-    /** A file in the data directory could not be read or written. */
-    IO
-  }
+  /** A port is taken; the message names it. */
+  public static final String PORT_IN_USE = "PORT_IN_USE";
+  /** A process exited or was not ready in time. */
+  public static final String START_FAILED = "START_FAILED";
+  /** A distribution or runtime is missing. */
+  public static final String NOT_INSTALLED = "NOT_INSTALLED";
 
-  private final Code code;
+  /** Kafka's storage tool could not format the broker's data directory. */
+  public static final String FORMAT_FAILED = "FORMAT_FAILED";
+  /** A setting is invalid; the message says which and how to fix it. */
+  public static final String BAD_CONFIG = "BAD_CONFIG";
+  /** A file in the data directory could not be read or written. */
+  public static final String IO = "IO";
+
+  /** Every code this exception uses; each is documented in {@code docs/errors.md}. */
+  public static final java.util.List<String> CODES =
+      java.util.List.of(PORT_IN_USE, START_FAILED, NOT_INSTALLED, FORMAT_FAILED, BAD_CONFIG, IO);
 
   /**
    * Creates an exception.
    *
-   * @param code what went wrong; must not be null
-   * @param message what happened and what to do about it
+   * @param code one of the codes above
+   * @param message what went wrong and what to do
    */
-  public PlatformException(Code code, String message) {
-    super(message);
-    this.code = Objects.requireNonNull(code, "code");
+  public PlatformException(String code, String message) {
+    super(code, message);
   }
 
   /**
    * Creates an exception with a cause.
    *
-   * @param code what went wrong; must not be null
-   * @param message what happened and what to do about it
+   * @param code one of the codes above
+   * @param message what went wrong and what to do
    * @param cause the underlying failure
    */
-  public PlatformException(Code code, String message, Throwable cause) {
-    super(message, cause);
-    this.code = Objects.requireNonNull(code, "code");
-  }
-
-  /** What went wrong; never null. */
-  public Code code() {
-    return code;
+  public PlatformException(String code, String message, Throwable cause) {
+    super(code, message, cause);
   }
 }

@@ -5,7 +5,7 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 
-/** Port checks for the loopback services of the embedded platform. */
+/** Loopback port checks shared by the platform's processes. */
 public final class Ports {
 
   /** The loopback address every embedded service binds. */
@@ -15,19 +15,24 @@ public final class Ports {
   }
 
   /**
-   * Returns a port that is free on {@link #LOOPBACK} right now, chosen by the operating system.
-   * Another process may take it before the caller binds it; the window is small.
+   * Resolves a requested port: 0 picks a free loopback port; any other port is checked to be free.
    *
-   * @return a free port
-   * @throws PlatformException with code {@code IO} if no socket can be opened at all
+   * @param port the requested port, 0 for any
+   * @param what what will listen there ("Kafka broker", "schema registry") or the option that sets
+   *     the port ("--kafka-port"), for the message
+   * @return a port that was free a moment ago
+   * @throws IllegalArgumentException when the port is outside 0-65535
+   * @throws PlatformException {@code PORT_IN_USE} naming the port when it is taken
    */
-  public static int freePort() {
-    try (ServerSocket s = new ServerSocket()) {
-      s.setReuseAddress(true);
-      s.bind(new InetSocketAddress(InetAddress.getByName(LOOPBACK), 0));
-      return s.getLocalPort();
+  public static int resolve(int port, String what) {
+    if (port < 0 || port > 65535) {
+      throw new IllegalArgumentException(what + " port must be 0 (any free port) or 1-65535, was " + port);
+    }
+    try (ServerSocket socket = bind(port)) {
+      return socket.getLocalPort();
     } catch (IOException e) {
-      throw new PlatformException(PlatformException.Code.IO, "cannot open a socket on " + LOOPBACK + ": " + e.getMessage(), e);
+      throw new PlatformException("PORT_IN_USE", "Port " + port + " on 127.0.0.1 is already in use, so the "
+          + what + " cannot listen there. Stop what uses it, or choose another port (0 picks a free one).", e);
     }
   }
 
@@ -39,49 +44,24 @@ public final class Ports {
    * @return true when the port is free
    */
   public static boolean isFree(int port) {
-    try (ServerSocket s = new ServerSocket()) {
-      s.setReuseAddress(true);
-      s.bind(new InetSocketAddress(InetAddress.getByName(LOOPBACK), port));
+    try (ServerSocket socket = bind(port)) {
       return true;
     } catch (IOException e) {
       return false;
     }
   }
 
-  /**
-   * Resolves a requested port: 0 becomes a free port chosen by the operating system; any other
-   * value must be free now.
-   *
-   * @param port the requested port, 0 to 65535
-   * @param what how the user sets this port (for example {@code "--kafka-port"}), named in the error
-   * @return the port to use
-   * @throws PlatformException {@code BAD_CONFIG} if the port is out of range, {@code PORT_IN_USE}
-   *     (naming the port and the option) if it is taken
-   */
-  public static int resolve(int port, String what) {
-    if (port < 0 || port > 65535) {
-      throw new PlatformException(PlatformException.Code.BAD_CONFIG,
-          what + " must be between 0 and 65535 (0 picks a free port), was " + port + ".");
-    }
-    if (port == 0) {
-      return freePort();
-    }
-    requireFree(port, what);
-    return port;
-  }
-
-  /**
-   * Fails when a port is taken.
-   *
-   * @param port the port
-   * @param what how the user sets this port, named in the error
-   * @throws PlatformException {@code PORT_IN_USE} naming the port
-   */
-  public static void requireFree(int port, String what) {
-    if (!isFree(port)) {
-      throw new PlatformException(PlatformException.Code.PORT_IN_USE,
-          "port " + port + " (" + what + ") is already in use on " + LOOPBACK
-              + ": stop what uses it, or choose another port with " + what + " (0 picks a free one).");
+  // SO_REUSEADDR as the servers themselves bind (Kafka, Quarkus): connections of a server that just
+  // stopped linger in TIME_WAIT on its port, and must not make the port look taken to a restart.
+  private static ServerSocket bind(int port) throws IOException {
+    ServerSocket socket = new ServerSocket();
+    try {
+      socket.setReuseAddress(true);
+      socket.bind(new InetSocketAddress(InetAddress.getByName(LOOPBACK), port));
+      return socket;
+    } catch (IOException e) {
+      socket.close();
+      throw e;
     }
   }
 }

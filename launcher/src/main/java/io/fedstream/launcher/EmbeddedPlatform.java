@@ -94,9 +94,9 @@ final class EmbeddedPlatform {
           "--kafka-port, --controller-port and --registry-port must be three different ports.");
     }
     // Check every port before starting anything, so a taken port costs nothing to clean up.
-    int kafkaPort = Ports.resolve(o.kafkaPort(), "--kafka-port");
-    int controllerPort = Ports.resolve(o.controllerPort(), "--controller-port");
-    int registryPort = Ports.resolve(o.registryPort(), "--registry-port");
+    int kafkaPort = Ports.resolve(o.kafkaPort(), "Kafka broker (--kafka-port)");
+    int controllerPort = Ports.resolve(o.controllerPort(), "Kafka controller (--controller-port)");
+    int registryPort = Ports.resolve(o.registryPort(), "schema registry (--registry-port)");
     for (Part p : Part.values()) {
       dir.clearPid(p);
     }
@@ -254,11 +254,11 @@ final class EmbeddedPlatform {
     long deadline = System.nanoTime() + bound.toNanos();
     while (!Files.exists(ready)) {
       if (!router.isAlive()) {
-        throw new PlatformException(PlatformException.Code.START_FAILED, "the router exited while starting. End of its log ("
+        throw new PlatformException(PlatformException.START_FAILED, "the router exited while starting. End of its log ("
             + dir.logFile(Part.ROUTER) + "):\n" + ChildJvm.tail(dir.logFile(Part.ROUTER), 25));
       }
       if (System.nanoTime() > deadline) {
-        throw new PlatformException(PlatformException.Code.NOT_READY, "the router did not report ready within "
+        throw new PlatformException(PlatformException.START_FAILED, "the router did not report ready within "
             + bound.toSeconds() + " s; see " + dir.logFile(Part.ROUTER));
       }
       pause(50);
