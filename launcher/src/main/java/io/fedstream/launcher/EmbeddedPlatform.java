@@ -3,6 +3,7 @@ package io.fedstream.launcher;
 import io.fedstream.launcher.PlatformDir.Part;
 import io.fedstream.platform.ChildJvm;
 import io.fedstream.platform.EmbeddedBroker;
+import io.fedstream.platform.EmbeddedRegistry;
 import io.fedstream.platform.PlatformException;
 import io.fedstream.platform.Ports;
 import java.io.PrintStream;
@@ -109,15 +110,20 @@ final class EmbeddedPlatform {
         .detached(true)
         .build();
     List<ProcessHandle> started = new ArrayList<>();
-    Map<Part, Duration> readyAfter = new EnumMap<>(Part.class);
+    Map<Part, Duration> readyAfter = java.util.Collections.synchronizedMap(new EnumMap<>(Part.class));
     try {
-      CompletableFuture<RegistryProcess> registry = CompletableFuture.supplyAsync(() -> {
-        RegistryProcess r = RegistryProcess.start(dir, registryPort);
+      CompletableFuture<EmbeddedRegistry> registry = CompletableFuture.supplyAsync(() -> {
+        // Blocks until the registry answers; it stops its own process if it does not.
+        EmbeddedRegistry r = EmbeddedRegistry.builder()
+            .port(registryPort)
+            .workDir(dir.registryDir())
+            .storageDir(dir.registryDir().resolve("db"))
+            .readyTimeout(READY_BOUND)
+            .start();
         synchronized (started) {
-          started.add(r.process());
+          started.add(ProcessHandle.of(r.pid()).orElseThrow());
         }
-        dir.writePid(Part.REGISTRY, r.process().pid());
-        r.awaitReady(READY_BOUND);
+        dir.writePid(Part.REGISTRY, r.pid());
         readyAfter.put(Part.REGISTRY, since(t0));
         return r;
       });
@@ -130,7 +136,7 @@ final class EmbeddedPlatform {
         broker.awaitReady();
         readyAfter.put(Part.BROKER, since(t0));
         // The router needs the broker; it reaches the registry lazily, so it need not wait for it.
-        ProcessHandle router = startRouter(dir, broker.bootstrapServers(), RegistryProcess.url(registryPort));
+        ProcessHandle router = startRouter(dir, broker.bootstrapServers(), EmbeddedRegistry.url(registryPort));
         synchronized (started) {
           started.add(router);
         }
@@ -149,6 +155,7 @@ final class EmbeddedPlatform {
       dir.writeState(state);
       return new Started(e, true, since(t0), readyAfter);
     } catch (CompletionException e) {
+      // allOf completes only once both sides are done, so nothing is still starting here.
       stopAll(dir, started);
       Throwable c = e.getCause();
       if (c instanceof RuntimeException re) {
@@ -198,12 +205,17 @@ final class EmbeddedPlatform {
     return report;
   }
 
-  /** Processes other than this one that carry the data directory's marker. */
+  /**
+   * Java processes other than this one that belong to the data directory: they carry its marker,
+   * or (the registry) name a file inside it on their command line.
+   */
   static List<ProcessHandle> strays(PlatformDir dir) {
     long self = ProcessHandle.current().pid();
     return ProcessHandle.allProcesses()
         .filter(h -> h.pid() != self)
-        .filter(h -> h.info().commandLine().map(c -> c.contains(dir.marker())).orElse(false))
+        .filter(h -> h.info().command().map(c -> c.endsWith("/java")).orElse(false))
+        .filter(h -> h.info().commandLine()
+            .map(c -> c.contains(dir.marker()) || c.contains(dir.root + "/")).orElse(false))
         .collect(Collectors.toList());
   }
 

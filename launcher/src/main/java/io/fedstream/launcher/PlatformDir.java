@@ -52,7 +52,12 @@ final class PlatformDir {
   }
 
   Path logFile(Part p) {
-    return root.resolve("logs").resolve(p.id + ".log");
+    // The registry writes its log into its own work directory.
+    return p == Part.REGISTRY ? registryDir().resolve("registry.log") : root.resolve("logs").resolve(p.id + ".log");
+  }
+
+  Path registryDir() {
+    return root.resolve("registry");
   }
 
   Path routerConfig() {
