@@ -96,8 +96,16 @@ final class EmbeddedPlatform {
     }
     // Check every port before starting anything, so a taken port costs nothing to clean up.
     int kafkaPort = Ports.resolve(o.kafkaPort(), "Kafka broker (--kafka-port)");
-    int controllerPort = Ports.resolve(o.controllerPort(), "Kafka controller (--controller-port)");
-    int registryPort = Ports.resolve(o.registryPort(), "schema registry (--registry-port)");
+    int controller = Ports.resolve(o.controllerPort(), "Kafka controller (--controller-port)");
+    while (controller == kafkaPort) {
+      controller = Ports.resolve(0, "Kafka controller (--controller-port)");
+    }
+    int regPort = Ports.resolve(o.registryPort(), "schema registry (--registry-port)");
+    while (regPort == kafkaPort || regPort == controller) {
+      regPort = Ports.resolve(0, "schema registry (--registry-port)");
+    }
+    final int controllerPort = controller;
+    final int registryPort = regPort;
     for (Part p : Part.values()) {
       dir.clearPid(p);
     }
@@ -113,6 +121,7 @@ final class EmbeddedPlatform {
     Map<Part, Duration> readyAfter = java.util.Collections.synchronizedMap(new EnumMap<>(Part.class));
     try {
       CompletableFuture<EmbeddedRegistry> registry = CompletableFuture.supplyAsync(() -> {
+        writeRegistryConfig(dir);
         // Blocks until the registry answers; it stops its own process if it does not.
         EmbeddedRegistry r = EmbeddedRegistry.builder()
             .port(registryPort)
@@ -234,6 +243,19 @@ final class EmbeddedPlatform {
     for (Part p : Part.values()) {
       dir.clearPid(p);
     }
+  }
+
+  /**
+   * Apicurio (Quarkus) also opens a management interface, by default on 0.0.0.0:9000: a second
+   * registry on the machine (another data directory, a test) would fail on it, and it should not
+   * listen beyond loopback. Quarkus reads {@code config/application.properties} in the process's
+   * working directory, which is the registry directory.
+   */
+  private static void writeRegistryConfig(PlatformDir dir) {
+    PlatformDir.write(dir.registryDir().resolve("config").resolve("application.properties"),
+        "# Written by 'fedstream up': the management interface on loopback, on a free port.\n"
+            + "quarkus.management.host=127.0.0.1\n"
+            + "quarkus.management.port=0\n");
   }
 
   private static ProcessHandle startRouter(PlatformDir dir, String bootstrap, String registryUrl) {

@@ -49,6 +49,16 @@ public final class Main implements Runnable {
     CommandLine cl = new CommandLine(new Main());
     cl.setOut(out);
     cl.setErr(err);
+    cl.setParameterExceptionHandler((ex, badArgs) -> {
+      CommandLine c = ex.getCommandLine();
+      c.getErr().println("fedstream " + c.getCommandName() + ": " + ex.getMessage());
+      if (!CommandLine.UnmatchedArgumentException.printSuggestions(ex, c.getErr())) {
+        c.getErr().println();
+      }
+      c.usage(c.getErr());
+      c.getErr().flush();
+      return LauncherException.USAGE;
+    });
     cl.setExecutionExceptionHandler((ex, commandLine, parseResult) -> {
       int code = LauncherException.FAILED;
       String message;
