@@ -26,9 +26,16 @@ class PortsTest {
   }
 
   @Test
-  void zeroPicksAFreePort() {
+  void zeroPicksAFreePortOutsideTheEphemeralRange() throws Exception {
     int p = Ports.resolve(0, "Kafka broker");
     assertTrue(p > 0 && Ports.isFree(p));
+    Path range = Path.of("/proc/sys/net/ipv4/ip_local_port_range");
+    if (java.nio.file.Files.isReadable(range)) {
+      int low = Integer.parseInt(java.nio.file.Files.readString(range).trim().split("\\s+")[0]);
+      if (low > 11_000) {
+        assertTrue(p < low, "port " + p + " is below the ephemeral range starting at " + low);
+      }
+    }
   }
 
   @Test

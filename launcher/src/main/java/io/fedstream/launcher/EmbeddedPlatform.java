@@ -118,6 +118,9 @@ final class EmbeddedPlatform {
         .detached(true)
         .build();
     List<ProcessHandle> started = new ArrayList<>();
+    // Interrupted (Ctrl-C) before everything is ready: stop what was started rather than leave half a platform.
+    Thread abort = new Thread(() -> stopAll(dir, started), "fedstream-up-abort");
+    Runtime.getRuntime().addShutdownHook(abort);
     Map<Part, Duration> readyAfter = java.util.Collections.synchronizedMap(new EnumMap<>(Part.class));
     try {
       CompletableFuture<EmbeddedRegistry> registry = CompletableFuture.supplyAsync(() -> {
@@ -162,9 +165,11 @@ final class EmbeddedPlatform {
       state.setProperty(PlatformDir.NAMESPACE, DEFAULT_NAMESPACE);
       state.setProperty(PlatformDir.STARTED_AT, Instant.now().toString());
       dir.writeState(state);
+      removeHook(abort);
       return new Started(e, true, since(t0), readyAfter);
     } catch (CompletionException e) {
       // allOf completes only once both sides are done, so nothing is still starting here.
+      removeHook(abort);
       stopAll(dir, started);
       Throwable c = e.getCause();
       if (c instanceof RuntimeException re) {
@@ -172,8 +177,17 @@ final class EmbeddedPlatform {
       }
       throw new LauncherException(LauncherException.FAILED, "FedStream did not start: " + c, c);
     } catch (RuntimeException e) {
+      removeHook(abort);
       stopAll(dir, started);
       throw e;
+    }
+  }
+
+  private static void removeHook(Thread hook) {
+    try {
+      Runtime.getRuntime().removeShutdownHook(hook);
+    } catch (IllegalStateException e) {
+      // the JVM is shutting down: the hook runs and stops what was started
     }
   }
 

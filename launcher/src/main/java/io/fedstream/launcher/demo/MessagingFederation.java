@@ -59,7 +59,15 @@ public final class MessagingFederation {
     return new Builder();
   }
 
-  /** What a run did. */
+  /**
+   * What a run did.
+   *
+   * @param namespace the namespace it ran in
+   * @param topic the mailbox topic it used
+   * @param messages how many messages the nodes sent
+   * @param receivedByNode how many messages each node received
+   * @param took how long the run took, topic creation included
+   */
   public record Report(String namespace, String topic, int messages, Map<String, Integer> receivedByNode, Duration took) {
   }
 
