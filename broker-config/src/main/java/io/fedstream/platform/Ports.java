@@ -86,7 +86,8 @@ public final class Ports {
    * @return true when the port is free
    */
   public static boolean isFree(int port) {
-    try (ServerSocket socket = bind(port)) {
+    try {
+      bind(port).close();
       return true;
     } catch (IOException e) {
       return false;

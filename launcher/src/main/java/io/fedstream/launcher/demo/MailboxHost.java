@@ -218,7 +218,7 @@ final class MailboxHost implements AutoCloseable {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
-    consumer.close(Duration.ofSeconds(2));
+    consumer.close(org.apache.kafka.clients.consumer.CloseOptions.timeout(Duration.ofSeconds(2)));
     producer.close(Duration.ofSeconds(5));
   }
 }
