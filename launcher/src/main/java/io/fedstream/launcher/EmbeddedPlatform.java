@@ -124,7 +124,6 @@ final class EmbeddedPlatform {
     Map<Part, Duration> readyAfter = java.util.Collections.synchronizedMap(new EnumMap<>(Part.class));
     try {
       CompletableFuture<EmbeddedRegistry> registry = CompletableFuture.supplyAsync(() -> {
-        writeRegistryConfig(dir);
         // Blocks until the registry answers; it stops its own process if it does not.
         EmbeddedRegistry r = EmbeddedRegistry.builder()
             .port(registryPort)
@@ -257,19 +256,6 @@ final class EmbeddedPlatform {
     for (Part p : Part.values()) {
       dir.clearPid(p);
     }
-  }
-
-  /**
-   * Apicurio (Quarkus) also opens a management interface, by default on 0.0.0.0:9000: a second
-   * registry on the machine (another data directory, a test) would fail on it, and it should not
-   * listen beyond loopback. Quarkus reads {@code config/application.properties} in the process's
-   * working directory, which is the registry directory.
-   */
-  private static void writeRegistryConfig(PlatformDir dir) {
-    PlatformDir.write(dir.registryDir().resolve("config").resolve("application.properties"),
-        "# Written by 'fedstream up': the management interface on loopback, on a free port.\n"
-            + "quarkus.management.host=127.0.0.1\n"
-            + "quarkus.management.port=0\n");
   }
 
   private static ProcessHandle startRouter(PlatformDir dir, String bootstrap, String registryUrl) {
