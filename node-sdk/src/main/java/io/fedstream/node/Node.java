@@ -109,9 +109,10 @@ public interface Node extends AutoCloseable {
   /**
    * Handles every message with this tag: requests get the handler's message as their reply (an
    * empty Mono replies with no content; a {@link NodeException} replies with its code; any other
-   * exception replies {@link ErrorCode#HANDLER}); other messages just run the handler. Handlers
-   * run on the host's delivery threads, concurrently for different messages. Dispose the result
-   * to stop.
+   * exception replies {@link ErrorCode#HANDLER}); other messages just run the handler. The
+   * handler is invoked on the host's poll thread, in arrival order, like a WebFlux handler on its
+   * event loop: it must not block. Put blocking or long work in the returned Mono with {@code
+   * subscribeOn(...)}; handlers that do so run concurrently. Dispose the result to stop.
    *
    * @throws IllegalStateException if the tag already has a handler
    */

@@ -776,8 +776,10 @@ public final class NodeHostImpl implements NodeHost {
   void runHandler(LocalNode n, java.util.function.Function<Message, Mono<Message>> handler, Delivery d) {
     Message m = d.message;
     boolean request = m.kind() == Message.Kind.REQUEST;
+    // Invoked on the poll thread, as WebFlux invokes handlers on its event loop: a handler returns a
+    // Mono and must not block (blocking work goes to subscribeOn); the poll thread is non-blocking, so
+    // block() inside a handler fails at once. This saves a thread hand-off per request.
     Mono.defer(() -> handler.apply(m))
-        .subscribeOn(delivery)
         .map(Optional::of)
         .defaultIfEmpty(Optional.empty())
         .flatMap(reply -> request
