@@ -1,0 +1,46 @@
+package io.fedstream.platform;
+
+import io.fedstream.schemas.FedStreamException;
+
+/**
+ * A platform process (broker, registry, router) could not be started, reached or stopped.
+ *
+ * <p>Codes: {@code PORT_IN_USE} (the message names the port), {@code START_FAILED} (the process
+ * exited or did not become ready in time; the message quotes the end of its log),
+ * {@code NOT_INSTALLED} (a distribution is missing: build the project first).
+ */
+public class PlatformException extends FedStreamException {
+
+  private static final long serialVersionUID = 1L;
+
+  /** A port is taken; the message names it. */
+  public static final String PORT_IN_USE = "PORT_IN_USE";
+  /** A process exited or was not ready in time. */
+  public static final String START_FAILED = "START_FAILED";
+  /** A distribution or runtime is missing. */
+  public static final String NOT_INSTALLED = "NOT_INSTALLED";
+
+  /** Every code this exception uses; each is documented in {@code docs/errors.md}. */
+  public static final java.util.List<String> CODES = java.util.List.of(PORT_IN_USE, START_FAILED, NOT_INSTALLED);
+
+  /**
+   * Creates an exception.
+   *
+   * @param code one of the codes above
+   * @param message what went wrong and what to do
+   */
+  public PlatformException(String code, String message) {
+    super(code, message);
+  }
+
+  /**
+   * Creates an exception with a cause.
+   *
+   * @param code one of the codes above
+   * @param message what went wrong and what to do
+   * @param cause the underlying failure
+   */
+  public PlatformException(String code, String message, Throwable cause) {
+    super(code, message, cause);
+  }
+}

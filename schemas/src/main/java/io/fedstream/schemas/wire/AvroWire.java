@@ -1,0 +1,197 @@
+package io.fedstream.schemas.wire;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
+import org.apache.avro.Schema;
+import org.apache.avro.SchemaCompatibility;
+import org.apache.avro.io.BinaryDecoder;
+import org.apache.avro.io.BinaryEncoder;
+import org.apache.avro.io.DecoderFactory;
+import org.apache.avro.io.EncoderFactory;
+import org.apache.avro.specific.SpecificData;
+import org.apache.avro.specific.SpecificDatumReader;
+import org.apache.avro.specific.SpecificDatumWriter;
+import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.common.serialization.Deserializer;
+import org.apache.kafka.common.serialization.Serde;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.common.serialization.Serializer;
+
+/**
+ * Encodes and decodes one generated Avro record type on the Confluent wire format: byte 0 is the
+ * magic byte {@code 0}, bytes 1–4 the big-endian schema id, then the Avro binary body. Schemas are
+ * registered under the topic name strategy, {@code <topic>-value}.
+ *
+ * <p>Decoding resolves the writer's schema (fetched by id, then cached) against this type's schema,
+ * so records written with an older or newer compatible schema decode. Instances are thread-safe.
+ *
+ * @param <T> the generated record type
+ */
+public final class AvroWire<T extends SpecificRecord> {
+
+  /** The magic byte that starts every wire-format record. */
+  public static final byte MAGIC = 0;
+
+  private static final int HEADER = 5;
+
+  private final Class<T> type;
+  private final Schema schema;
+  private final SchemaRegistryClient registry;
+  private final SpecificDatumWriter<T> writer;
+  private final Map<Integer, SpecificDatumReader<T>> readers = new ConcurrentHashMap<>();
+  private final ThreadLocal<BinaryEncoder> encoders = new ThreadLocal<>();
+  private final ThreadLocal<BinaryDecoder> decoders = new ThreadLocal<>();
+
+  private AvroWire(Class<T> type, SchemaRegistryClient registry) {
+    this.type = type;
+    this.schema = SpecificData.get().getSchema(type);
+    this.registry = registry;
+    this.writer = new SpecificDatumWriter<>(schema);
+  }
+
+  /**
+   * Creates the wire format of one generated type.
+   *
+   * @param type a class generated from an {@code .avsc}, such as {@code Envelope.class}
+   * @param registry the registry client to register and look up schemas with
+   * @param <T> the type
+   * @return the wire format
+   */
+  public static <T extends SpecificRecord> AvroWire<T> of(Class<T> type, SchemaRegistryClient registry) {
+    return new AvroWire<>(Objects.requireNonNull(type, "type"), Objects.requireNonNull(registry, "registry"));
+  }
+
+  /** This type's Avro schema. */
+  public Schema schema() {
+    return schema;
+  }
+
+  /** The registry client. */
+  public SchemaRegistryClient registry() {
+    return registry;
+  }
+
+  /**
+   * Registers this type's schema under {@code <topic>-value} (once; then cached) and returns its id.
+   *
+   * @throws SchemaRegistryException when the registry is unreachable or refuses the schema
+   */
+  public int schemaId(String topic) {
+    return registry.register(topic + "-value", schema);
+  }
+
+  /**
+   * Encodes a value for a topic.
+   *
+   * @param topic the topic the record goes to (names the subject)
+   * @param value the value; null encodes as null (a tombstone)
+   * @return the wire-format bytes, or null for a null value
+   * @throws SchemaRegistryException when the schema cannot be registered
+   */
+  public byte[] encode(String topic, T value) {
+    if (value == null) {
+      return null;
+    }
+    int id = schemaId(topic);
+    ByteArrayOutputStream out = new ByteArrayOutputStream(256);
+    out.write(MAGIC);
+    out.write(id >>> 24);
+    out.write(id >>> 16);
+    out.write(id >>> 8);
+    out.write(id);
+    BinaryEncoder encoder = EncoderFactory.get().directBinaryEncoder(out, encoders.get());
+    encoders.set(encoder);
+    try {
+      writer.write(value, encoder);
+      encoder.flush();
+    } catch (IOException | RuntimeException e) {
+      throw new IllegalArgumentException("Cannot encode " + type.getSimpleName() + ": " + e.getMessage(), e);
+    }
+    return out.toByteArray();
+  }
+
+  /**
+   * Decodes a value read from a topic.
+   *
+   * @param topic the topic it was read from (for messages only)
+   * @param bytes the record value; null decodes as null (a tombstone)
+   * @return the value, or null for null bytes
+   * @throws WireFormatException code {@code DECODE}, with {@link WireFormatException#problem()}
+   *     telling garbage, a wrong magic byte, an unknown schema id or an incompatible schema apart
+   * @throws SchemaRegistryException {@code UNAVAILABLE} when the registry cannot be reached (the
+   *     record may be fine: retry rather than dead-letter)
+   */
+  public T decode(String topic, byte[] bytes) {
+    if (bytes == null) {
+      return null;
+    }
+    if (bytes.length < HEADER) {
+      throw new WireFormatException(WireFormatException.Problem.GARBAGE, "Record on '" + topic + "' has "
+          + bytes.length + " bytes, fewer than the 5-byte wire-format header.", null);
+    }
+    if (bytes[0] != MAGIC) {
+      throw new WireFormatException(WireFormatException.Problem.BAD_MAGIC, "Record on '" + topic
+          + "' starts with byte " + bytes[0] + ", not the wire format's magic byte 0.", null);
+    }
+    int id = ByteBuffer.wrap(bytes, 1, 4).getInt();
+    SpecificDatumReader<T> reader = readers.get(id);
+    if (reader == null) {
+      reader = readerFor(topic, id);
+    }
+    BinaryDecoder decoder = DecoderFactory.get().binaryDecoder(bytes, HEADER, bytes.length - HEADER,
+        decoders.get());
+    decoders.set(decoder);
+    try {
+      T value = reader.read(null, decoder);
+      if (!decoder.isEnd()) {
+        throw new IOException((bytes.length - HEADER) + "-byte body has bytes left after the record");
+      }
+      return value;
+    } catch (IOException | RuntimeException e) {
+      throw new WireFormatException(WireFormatException.Problem.GARBAGE, "Record on '" + topic
+          + "' with schema id " + id + " does not decode as " + type.getSimpleName() + ": " + e, e);
+    }
+  }
+
+  private SpecificDatumReader<T> readerFor(String topic, int id) {
+    Schema writerSchema;
+    try {
+      writerSchema = registry.schema(id);
+    } catch (SchemaRegistryException e) {
+      if ("NOT_FOUND".equals(e.code())) {
+        throw new WireFormatException(WireFormatException.Problem.UNKNOWN_SCHEMA, "Record on '" + topic
+            + "' names schema id " + id + ", which the registry does not know.", e);
+      }
+      throw e;
+    }
+    SchemaCompatibility.SchemaPairCompatibility compatibility =
+        SchemaCompatibility.checkReaderWriterCompatibility(schema, writerSchema);
+    if (compatibility.getType() != SchemaCompatibility.SchemaCompatibilityType.COMPATIBLE) {
+      throw new WireFormatException(WireFormatException.Problem.INCOMPATIBLE_SCHEMA, "Record on '" + topic
+          + "' was written with schema id " + id + " (" + writerSchema.getFullName() + "), which cannot be read as "
+          + type.getSimpleName() + ": " + compatibility.getDescription(), null);
+    }
+    SpecificDatumReader<T> reader = new SpecificDatumReader<>(writerSchema, schema);
+    SpecificDatumReader<T> raced = readers.putIfAbsent(id, reader);
+    return raced != null ? raced : reader;
+  }
+
+  /** A Kafka serializer over {@link #encode}. */
+  public Serializer<T> serializer() {
+    return (topic, value) -> encode(topic, value);
+  }
+
+  /** A Kafka deserializer over {@link #decode}; it throws {@link WireFormatException} on bad bytes. */
+  public Deserializer<T> deserializer() {
+    return (topic, bytes) -> decode(topic, bytes);
+  }
+
+  /** A Kafka serde of this type, for Kafka Streams. */
+  public Serde<T> serde() {
+    return Serdes.serdeFrom(serializer(), deserializer());
+  }
+}

@@ -1,0 +1,26 @@
+package io.fedstream.testkit;
+
+import org.junit.jupiter.api.extension.ExtensionContext;
+import org.junit.jupiter.api.extension.ParameterContext;
+import org.junit.jupiter.api.extension.ParameterResolver;
+
+/**
+ * Gives tests a real schema {@link Registry} without a broker, started once per JVM (the same one
+ * {@link FedStreamExtension} uses) and stopped when the JVM ends.
+ */
+public final class RegistryExtension implements ParameterResolver {
+
+  /** Creates the extension; JUnit does this. */
+  public RegistryExtension() {
+  }
+
+  @Override
+  public boolean supportsParameter(ParameterContext parameter, ExtensionContext context) {
+    return parameter.getParameter().getType() == Registry.class;
+  }
+
+  @Override
+  public Object resolveParameter(ParameterContext parameter, ExtensionContext context) {
+    return SharedPlatform.registry();
+  }
+}

@@ -1,0 +1,150 @@
+package io.fedstream.testkit;
+
+import io.fedstream.platform.EmbeddedRegistry;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.kafka.clients.CommonClientConfigs;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.common.test.KafkaClusterTestKit;
+import org.apache.kafka.common.test.TestKitNodes;
+
+/** The per-JVM broker and registry behind both extensions; started lazily, closed at JVM end. */
+final class SharedPlatform implements Platform, Registry, AutoCloseable {
+
+  private static final AtomicInteger NAMESPACES = new AtomicInteger();
+
+  private static SharedPlatform instance;
+  private static SharedRegistry registry;
+
+  private final KafkaClusterTestKit cluster;
+  private final Admin admin;
+  private final SharedRegistry sharedRegistry;
+
+  private SharedPlatform(KafkaClusterTestKit cluster, SharedRegistry sharedRegistry) {
+    this.cluster = cluster;
+    this.sharedRegistry = sharedRegistry;
+    this.admin = Admin.create(Map.of(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, cluster.bootstrapServers()));
+  }
+
+  static synchronized SharedPlatform get() {
+    if (instance == null) {
+      SharedRegistry r = registry();
+      KafkaClusterTestKit cluster = startBroker();
+      instance = new SharedPlatform(cluster, r);
+      Runtime.getRuntime().addShutdownHook(new Thread(instance::close, "fedstream-test-platform-stop"));
+    }
+    return instance;
+  }
+
+  static synchronized SharedRegistry registry() {
+    if (registry == null) {
+      registry = SharedRegistry.start();
+      Runtime.getRuntime().addShutdownHook(new Thread(registry::close, "fedstream-test-registry-stop"));
+    }
+    return registry;
+  }
+
+  private static KafkaClusterTestKit startBroker() {
+    try {
+      KafkaClusterTestKit cluster = new KafkaClusterTestKit.Builder(new TestKitNodes.Builder()
+          .setCombined(true)
+          .setNumBrokerNodes(1)
+          .setNumControllerNodes(1)
+          .build())
+          // Topics are created by FedStream with the contract's settings, never implicitly.
+          .setConfigProp("auto.create.topics.enable", "false")
+          .setConfigProp("message.max.bytes", "4194304")
+          .setConfigProp("group.initial.rebalance.delay.ms", "0")
+          .setConfigProp("offsets.topic.replication.factor", "1")
+          .setConfigProp("offsets.topic.num.partitions", "10")
+          .setConfigProp("transaction.state.log.replication.factor", "1")
+          .setConfigProp("transaction.state.log.min.isr", "1")
+          .setConfigProp("transaction.state.log.num.partitions", "10")
+          .setConfigProp("share.coordinator.state.topic.replication.factor", "1")
+          .setConfigProp("share.coordinator.state.topic.min.isr", "1")
+          .build();
+      cluster.format();
+      cluster.startup();
+      cluster.waitForReadyBrokers();
+      return cluster;
+    } catch (Exception e) {
+      throw new IllegalStateException("Cannot start the in-JVM Kafka broker: " + e, e);
+    }
+  }
+
+  @Override
+  public String bootstrapServers() {
+    return cluster.bootstrapServers();
+  }
+
+  @Override
+  public String registryUrl() {
+    return sharedRegistry.url();
+  }
+
+  @Override
+  public String url() {
+    return sharedRegistry.url();
+  }
+
+  @Override
+  public String newNamespace() {
+    return "t" + NAMESPACES.incrementAndGet() + "-"
+        + Integer.toHexString(ThreadLocalRandom.current().nextInt(0x100000, 0xFFFFFF));
+  }
+
+  @Override
+  public Admin admin() {
+    return admin;
+  }
+
+  @Override
+  public Map<String, Object> clientProperties() {
+    Map<String, Object> props = new HashMap<>();
+    props.put(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers());
+    return props;
+  }
+
+  @Override
+  public synchronized void close() {
+    admin.close();
+    try {
+      cluster.close();
+    } catch (Exception e) {
+      // The JVM is ending; nothing more to do.
+    }
+  }
+
+  /** The registry, which can run without the broker. */
+  static final class SharedRegistry implements Registry, AutoCloseable {
+    private final EmbeddedRegistry process;
+
+    private SharedRegistry(EmbeddedRegistry process) {
+      this.process = process;
+    }
+
+    static SharedRegistry start() {
+      try {
+        Path dir = Files.createTempDirectory("fedstream-test-registry");
+        return new SharedRegistry(EmbeddedRegistry.builder().workDir(dir).start());
+      } catch (IOException e) {
+        throw new IllegalStateException("Cannot create a folder for the test registry: " + e, e);
+      }
+    }
+
+    @Override
+    public String url() {
+      return process.url();
+    }
+
+    @Override
+    public void close() {
+      process.close();
+    }
+  }
+}
