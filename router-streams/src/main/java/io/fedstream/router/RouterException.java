@@ -1,14 +1,15 @@
 package io.fedstream.router;
 
 import io.fedstream.avro.ErrorCode;
+import io.fedstream.schemas.FedStreamException;
 import java.util.Objects;
 
 /**
- * Root of every exception the router module throws. Each carries the {@link ErrorCode} that the
+ * Root of every exception the router module throws (a {@link FedStreamException}). Each carries the {@link ErrorCode} that the
  * router also puts on the wire when it answers a node, so a failure reads the same in a stack
  * trace and in an error envelope.
  */
-public class RouterException extends RuntimeException {
+public class RouterException extends FedStreamException {
 
   private static final long serialVersionUID = 1L;
 
@@ -21,8 +22,8 @@ public class RouterException extends RuntimeException {
    * @param message what went wrong, in words a user can act on
    */
   public RouterException(ErrorCode code, String message) {
-    super(message);
-    this.code = Objects.requireNonNull(code, "code");
+    super(Objects.requireNonNull(code, "code").name(), message);
+    this.code = code;
   }
 
   /**
@@ -33,12 +34,12 @@ public class RouterException extends RuntimeException {
    * @param cause the underlying failure
    */
   public RouterException(ErrorCode code, String message, Throwable cause) {
-    super(message, cause);
-    this.code = Objects.requireNonNull(code, "code");
+    super(Objects.requireNonNull(code, "code").name(), message, cause);
+    this.code = code;
   }
 
-  /** The coded reason, as sent in {@code Envelope.error.code}. */
-  public ErrorCode code() {
+  /** The coded reason as the wire enum, as sent in {@code Envelope.error.code}. */
+  public ErrorCode errorCode() {
     return code;
   }
 }

@@ -104,6 +104,12 @@ public final class DeadLetterHandlers {
     @Override
     public ProcessingHandlerResponse handle(ErrorHandlerContext context, Record<?, ?> record,
         Exception exception) {
+      for (Throwable t = exception; t != null; t = t.getCause()) {
+        if (t instanceof io.fedstream.schemas.wire.SchemaRegistryException) {
+          LOG.error("registry unavailable; failing the task so the record is retried: {}", t.toString());
+          return ProcessingHandlerResponse.FAIL;
+        }
+      }
       LOG.error("processor {} failed on {}[{}]@{}", context.processorNodeId(), context.topic(),
           context.partition(), context.offset(), exception);
       deadLetter(ErrorCode.UNKNOWN, "router failed to process: " + exception, context.topic(),

@@ -29,6 +29,7 @@ final class EventIntake extends Step<byte[]> {
     try {
       e = settings.codec().decode(topic, r.value(), Envelope.class);
     } catch (RuntimeException ex) {
+      rethrowIfRegistryDown(ex);
       deadLetter(r, ErrorCode.DECODE, "cannot decode Envelope: " + reason(ex));
       return;
     }

@@ -114,6 +114,7 @@ final class PresenceTracker extends Step<byte[]> {
     try {
       hb = settings.codec().decode(sourceTopic(), r.value(), Heartbeat.class);
     } catch (RuntimeException e) {
+      rethrowIfRegistryDown(e);
       deadLetter(r, ErrorCode.DECODE, "cannot decode Heartbeat: " + reason(e));
       return;
     }

@@ -177,6 +177,7 @@ final class RegisterTable extends Step<byte[]> {
     try {
       e = settings.codec().decode(sourceTopic(), r.value(), Envelope.class);
     } catch (RuntimeException ex) {
+      rethrowIfRegistryDown(ex);
       // The mailbox belongs to the node; its own reader dead-letters what it cannot decode.
       LOG.debug("register table skips an undecodable mailbox record at {}: {}", position(), ex.toString());
       return;

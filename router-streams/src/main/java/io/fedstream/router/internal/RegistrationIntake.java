@@ -46,6 +46,7 @@ final class RegistrationIntake extends Step<byte[]> {
     try {
       c = settings.codec().decode(sourceTopic(), r.value(), ConditionalEvent.class);
     } catch (RuntimeException e) {
+      rethrowIfRegistryDown(e);
       deadLetter(r, ErrorCode.DECODE, "cannot decode ConditionalEvent: " + reason(e));
       return;
     }

@@ -51,6 +51,16 @@ abstract class Step<V> extends ContextualProcessor<String, V, String, Out> {
         record.timestamp(), h));
   }
 
+  /**
+   * A registry that cannot be reached says nothing about the record: fail the task (the thread
+   * is replaced and the record retried from the last commit) instead of dead-lettering it.
+   */
+  static void rethrowIfRegistryDown(RuntimeException e) {
+    if (e instanceof io.fedstream.schemas.wire.SchemaRegistryException) {
+      throw e;
+    }
+  }
+
   static String reason(Exception e) {
     String m = e.getMessage();
     return e.getClass().getSimpleName() + (m == null ? "" : ": " + m);

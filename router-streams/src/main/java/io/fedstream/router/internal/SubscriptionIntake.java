@@ -50,6 +50,7 @@ final class SubscriptionIntake extends Step<byte[]> {
     try {
       s = settings.codec().decode(sourceTopic(), r.value(), Subscription.class);
     } catch (RuntimeException e) {
+      rethrowIfRegistryDown(e);
       deadLetter(r, ErrorCode.DECODE, "cannot decode Subscription: " + reason(e));
       return;
     }

@@ -101,7 +101,8 @@ class ConditionTest {
   void badConditionsAreRejectedWithACode() {
     InvalidConditionException e = assertThrows(InvalidConditionException.class,
         () -> Condition.parse("a__gtt", v(1L)));
-    assertEquals(ErrorCode.INVALID_CONDITION, e.code());
+    assertEquals(ErrorCode.INVALID_CONDITION, e.errorCode());
+    assertEquals("INVALID_CONDITION", e.code());
     assertTrue(e.getMessage().contains("unknown operator 'gtt'"), e.getMessage());
     assertThrows(InvalidConditionException.class, () -> Condition.parse("", v(1L)));
     assertThrows(InvalidConditionException.class, () -> Condition.parse("__gt", v(1L)));
