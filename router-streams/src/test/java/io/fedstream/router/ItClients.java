@@ -147,6 +147,22 @@ final class ItClients implements AutoCloseable {
     return into;
   }
 
+  /** Like {@link #readEnvelopes} but keeps only TRIGGER envelopes. */
+  List<Envelope> readTriggers(KafkaConsumer<String, byte[]> c, Duration timeout,
+      Predicate<List<Envelope>> done, List<Envelope> into) {
+    String topic = Topics.mailbox(ns);
+    long end = System.nanoTime() + timeout.toNanos();
+    while (!done.test(into) && System.nanoTime() < end) {
+      for (ConsumerRecord<String, byte[]> r : c.poll(Duration.ofMillis(100))) {
+        Envelope e = envelopes.decode(topic, r.value());
+        if (e.getKind() == Kind.TRIGGER) {
+          into.add(e);
+        }
+      }
+    }
+    return into;
+  }
+
   @Override
   public void close() {
     consumers.forEach(KafkaConsumer::close);
