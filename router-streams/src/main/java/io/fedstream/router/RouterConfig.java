@@ -100,6 +100,12 @@ public final class RouterConfig {
       + " trigger until their total size reaches this; the rest travel as references"
       + " (topic/partition/offset) so that a trigger stays under the 4 MiB record limit.";
 
+  /** Kind of local state store: {@code rocksdb} or {@code in-memory}; both are changelogged. */
+  public static final String STATE_STORE = "fedstream.router.state.store";
+  private static final String STATE_STORE_DOC = "Local state stores: rocksdb (default; state larger"
+      + " than memory, fast restart from local files) or in-memory (restored from the changelog on"
+      + " every start; for small deployments and measurements).";
+
   private static final ConfigDef DEFINITION = new ConfigDef()
       .define(BOOTSTRAP_SERVERS, Type.STRING, ConfigDef.NO_DEFAULT_VALUE, new ConfigDef.NonEmptyString(),
           Importance.HIGH, BOOTSTRAP_SERVERS_DOC)
@@ -126,6 +132,8 @@ public final class RouterConfig {
           Importance.MEDIUM, PRESENCE_CHECK_INTERVAL_MS_DOC)
       .define(PRESENCE_GONE_AFTER_TIMEOUTS, Type.INT, 3, Range.between(1, 1000), Importance.MEDIUM,
           PRESENCE_GONE_AFTER_TIMEOUTS_DOC)
+      .define(STATE_STORE, Type.STRING, "rocksdb", ConfigDef.ValidString.in("rocksdb", "in-memory"),
+          Importance.LOW, STATE_STORE_DOC)
       .define(TRIGGER_MAX_EMBEDDED_BYTES, Type.INT, 3 * 1024 * 1024, Range.between(0, 64 * 1024 * 1024),
           Importance.LOW, TRIGGER_MAX_EMBEDDED_BYTES_DOC);
 
@@ -245,6 +253,11 @@ public final class RouterConfig {
   /** Value of {@link #PRESENCE_GONE_AFTER_TIMEOUTS}. */
   public int presenceGoneAfterTimeouts() {
     return values.getInt(PRESENCE_GONE_AFTER_TIMEOUTS);
+  }
+
+  /** Whether {@link #STATE_STORE} is {@code in-memory}. */
+  public boolean inMemoryStores() {
+    return "in-memory".equals(values.getString(STATE_STORE));
   }
 
   /** Value of {@link #TRIGGER_MAX_EMBEDDED_BYTES}. */

@@ -54,6 +54,11 @@ final class Harness implements AutoCloseable {
   long clock = T0.toEpochMilli();
 
   Harness(String registryUrl, Path stateDir, Map<String, Object> extra) {
+    this(registryUrl, stateDir, extra, Map.of());
+  }
+
+  /** With {@code streamsOverrides} put over the router's Streams properties (measurements only). */
+  Harness(String registryUrl, Path stateDir, Map<String, Object> extra, Map<String, Object> streamsOverrides) {
     Map<String, Object> m = new HashMap<>();
     m.put(RouterConfig.BOOTSTRAP_SERVERS, "127.0.0.1:1");
     m.put(RouterConfig.REGISTRY_URL, registryUrl);
@@ -61,7 +66,9 @@ final class Harness implements AutoCloseable {
     m.put(RouterConfig.STATE_DIR, stateDir.toString());
     m.putAll(extra);
     config = RouterConfig.of(m);
-    driver = new TopologyTestDriver(RouterTopology.build(config), config.streamsProperties(), T0);
+    java.util.Properties props = config.streamsProperties();
+    props.putAll(streamsOverrides);
+    driver = new TopologyTestDriver(RouterTopology.build(config), props, T0);
     registry = SchemaRegistryClient.create(registryUrl);
     envelopes = AvroWire.of(Envelope.class, registry);
     subscriptionWire = AvroWire.of(Subscription.class, registry);

@@ -63,13 +63,13 @@ public final class TopologyFactory {
     // Large envelopes are gathered in the register table: its changelog takes 4 MiB records.
     Map<String, String> bigChangelog = Map.of("max.message.bytes",
         Integer.toString(TopicSettings.MAX_MESSAGE_BYTES + 64 * 1024));
-    b.addStateStore(kv(SubscriptionIntake.STORE, KEYS, Map.of()));
-    b.addStateStore(kv(ChannelRouter.STORE, BYTES, Map.of()));
-    b.addStateStore(kv(RegistrationIntake.STORE, KEYS, Map.of()));
-    b.addStateStore(kv(RegisterTable.REGISTRATIONS, BYTES, Map.of()));
-    b.addStateStore(kv(RegisterTable.STATE, BYTES, Map.of()));
-    b.addStateStore(kv(RegisterTable.GATHERED, BYTES, bigChangelog));
-    b.addStateStore(kv(PresenceTracker.STORE, BYTES, Map.of()));
+    b.addStateStore(kv(config, SubscriptionIntake.STORE, KEYS, Map.of()));
+    b.addStateStore(kv(config, ChannelRouter.STORE, BYTES, Map.of()));
+    b.addStateStore(kv(config, RegistrationIntake.STORE, KEYS, Map.of()));
+    b.addStateStore(kv(config, RegisterTable.REGISTRATIONS, BYTES, Map.of()));
+    b.addStateStore(kv(config, RegisterTable.STATE, BYTES, Map.of()));
+    b.addStateStore(kv(config, RegisterTable.GATHERED, BYTES, bigChangelog));
+    b.addStateStore(kv(config, PresenceTracker.STORE, BYTES, Map.of()));
 
     // 1. subscriptions and events, joined per channel.
     KStream<String, Out> subscriptions = b
@@ -119,10 +119,10 @@ public final class TopologyFactory {
     return b.build();
   }
 
-  private static <V> StoreBuilder<KeyValueStore<String, V>> kv(String name, Serde<V> values,
-      Map<String, String> changelog) {
-    return Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(name), KEYS, values)
-        .withLoggingEnabled(changelog);
+  private static <V> StoreBuilder<KeyValueStore<String, V>> kv(RouterConfig config, String name,
+      Serde<V> values, Map<String, String> changelog) {
+    return Stores.keyValueStoreBuilder(config.inMemoryStores() ? Stores.inMemoryKeyValueStore(name)
+        : Stores.persistentKeyValueStore(name), KEYS, values).withLoggingEnabled(changelog);
   }
 
   private static KStream<String, byte[]> internal(KStream<String, Out> out, Out.Route route,

@@ -30,6 +30,38 @@ final class Values {
     return o instanceof CharSequence;
   }
 
+  /**
+   * A hash key that is equal for two values exactly when {@link #same} says they are, for
+   * numbers, strings and booleans (a double with an integral value keys as that long); null for
+   * anything else, which is then not indexed.
+   */
+  static Object indexKey(Object o) {
+    o = plain(o);
+    // Numbers that compare equal must key equal: exact longs while doubles are exact (2^53),
+    // doubles beyond (where same() compares as doubles anyway).
+    if (o instanceof Long || o instanceof Integer) {
+      long v = ((Number) o).longValue();
+      return Math.abs(v) < (1L << 53) ? (Object) v : (Object) (double) v;
+    }
+    if (o instanceof Double || o instanceof Float) {
+      double d = ((Number) o).doubleValue();
+      if (Double.isNaN(d)) {
+        return null;
+      }
+      if (d == Math.rint(d) && Math.abs(d) < 0x1p53) {
+        return (long) d;
+      }
+      return d == 0.0 ? 0L : d;
+    }
+    if (o instanceof CharSequence) {
+      return o.toString();
+    }
+    if (o instanceof Boolean) {
+      return o;
+    }
+    return null;
+  }
+
   /** Deep JSON-style equality of two unwrapped or wrapped values. */
   static boolean same(Object a, Object b) {
     a = plain(a);

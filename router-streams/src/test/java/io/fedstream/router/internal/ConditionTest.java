@@ -80,6 +80,19 @@ class ConditionTest {
   }
 
   @Test
+  void equalValuesHaveEqualIndexKeys() {
+    Object[][] pairs = {{1L, 1.0}, {0L, -0.0}, {"x", "x"}, {true, true}, {(1L << 60) + 1, (double) (1L << 60)},
+        {9007199254740993L, 9007199254740992.0}};
+    for (Object[] p : pairs) {
+      if (Values.same(p[0], p[1])) {
+        assertEquals(Values.indexKey(p[0]), Values.indexKey(p[1]), java.util.Arrays.toString(p));
+      }
+    }
+    assertEquals(null, Values.indexKey(List.of()));
+    assertEquals(null, Values.indexKey(Double.NaN));
+  }
+
+  @Test
   void missingKeyOrNoArgsNeverMatches() {
     for (String key : List.of("z", "z__eq", "z__gt", "z__lt", "z__contains")) {
       assertFalse(Condition.parse(key, v(1L)).test(Map.of()), key);
