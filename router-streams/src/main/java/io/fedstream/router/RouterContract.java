@@ -9,7 +9,6 @@ import io.fedstream.router.internal.Condition;
 import io.fedstream.router.internal.Expression;
 import io.fedstream.schemas.Topics;
 import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.List;
 import java.util.Objects;
@@ -179,10 +178,6 @@ public final class RouterContract {
   /** Whether an envelope is a trigger from the router. */
   public static boolean isTrigger(Envelope e) {
     return e.getKind() == io.fedstream.avro.Kind.TRIGGER && ROUTER_SOURCE.equals(e.getSource());
-  }
-
-  static String utf8(ByteBuffer b) {
-    return StandardCharsets.UTF_8.decode(b.duplicate()).toString();
   }
 
   private static void requireText(String what, String v) {

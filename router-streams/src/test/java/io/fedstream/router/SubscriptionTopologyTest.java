@@ -191,6 +191,40 @@ class SubscriptionTopologyTest {
     assertEquals("DECODE", header(h.dlq.readRecord(), RecordHeaders.DLQ_CODE));
   }
 
+  @Test
+  void aRecordKeyedOtherwiseThanItsIdOrWithABadNameIsRejected() {
+    Subscription s = RouterContract.subscription("n1", "r", "c").build();
+    String topic = Topics.subscriptions(h.ns);
+    h.pipe(topic, "another-key", h.subscriptionWire.encode(topic, s));
+    Subscription badRole = Subscription.newBuilder(s).setRole("Bad.Role").build();
+    h.pipe(topic, s.getSubscriptionId(), h.subscriptionWire.encode(topic, badRole));
+    List<Envelope> got = h.mailboxEnvelopes();
+    assertEquals(2, got.size());
+    assertTrue(got.stream().allMatch(e -> e.getError().getCode() == ErrorCode.REJECTED), got.toString());
+    assertTrue(got.get(0).getError().getReason().contains("key the record by its subscriptionId"));
+    h.pipe(topic, null, h.subscriptionWire.encode(topic, s));
+    assertEquals("REJECTED", header(h.dlq.readRecord(), RecordHeaders.DLQ_CODE));
+  }
+
+  @Test
+  void undecodableRegistrationsAndHeartbeatsWithoutKeyAreDeadLettered() {
+    h.pipe(Topics.conditionalEvents(h.ns), "reg", new byte[] {9});
+    h.pipe(Topics.presence(h.ns), null, new byte[] {0, 0, 0, 0, 1});
+    List<TestRecord<String, byte[]>> dead = h.dlq.readRecordsToList();
+    assertEquals(List.of("DECODE", "REJECTED"), dead.stream().map(r -> header(r, RecordHeaders.DLQ_CODE)).toList());
+  }
+
+  @Test
+  void theTopologyIsAPureFunctionOfTheConfig() {
+    assertEquals(RouterTopology.build(h.config).describe().toString(),
+        RouterTopology.build(h.config).describe().toString());
+    String d = RouterTopology.build(h.config).describe().toString();
+    for (String t : List.of(Topics.subscriptions(h.ns), Topics.conditionalEvents(h.ns), Topics.mailbox(h.ns),
+        Topics.presence(h.ns), Topics.liveness(h.ns), Topics.deadLetter(h.ns))) {
+      assertTrue(d.contains(t), t);
+    }
+  }
+
   static String header(TestRecord<String, byte[]> r, String name) {
     return new String(r.headers().lastHeader(name).value(), StandardCharsets.UTF_8);
   }
