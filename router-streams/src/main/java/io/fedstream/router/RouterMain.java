@@ -22,6 +22,14 @@ import org.slf4j.LoggerFactory;
  */
 public final class RouterMain {
 
+  static {
+    // The process's own logging (see fedstream-router-log4j2.xml), set before the first logger.
+    if (System.getProperty("log4j2.configurationFile") == null
+        && System.getProperty("log4j.configurationFile") == null) {
+      System.setProperty("log4j2.configurationFile", "fedstream-router-log4j2.xml");
+    }
+  }
+
   private static final Logger LOG = LoggerFactory.getLogger(RouterMain.class);
 
   /** Name of the file created in {@code state.dir} while the router is running. */
