@@ -251,7 +251,9 @@ final class EmbeddedPlatform {
     synchronized (started) {
       copy = new ArrayList<>(started);
     }
-    copy.parallelStream().forEach(h -> ChildJvm.stop(h, Duration.ofSeconds(10)));
+    // Reverse start order: the router (started last) closes while the broker can still take its commit.
+    java.util.Collections.reverse(copy);
+    copy.forEach(h -> ChildJvm.stop(h, Duration.ofSeconds(10)));
     strays(dir).forEach(h -> ChildJvm.stop(h, Duration.ofSeconds(10)));
     for (Part p : Part.values()) {
       dir.clearPid(p);
