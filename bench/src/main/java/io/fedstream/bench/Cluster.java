@@ -1,0 +1,156 @@
+package io.fedstream.bench;
+
+import io.fedstream.platform.EmbeddedRegistry;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.apache.kafka.clients.CommonClientConfigs;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.common.test.KafkaClusterTestKit;
+import org.apache.kafka.common.test.TestKitNodes;
+
+/**
+ * The broker (and, when asked for, the schema registry) one workload runs against: an in-process
+ * single-node KRaft broker started for the workload, or a running one named by {@code --bootstrap}.
+ * Every side of a workload (FedStream and its baselines) uses the same broker in the same run.
+ */
+final class Cluster implements AutoCloseable {
+
+  private final KafkaClusterTestKit embedded;
+  private final String bootstrap;
+  private final Admin admin;
+  private final String registryFlag;
+  private EmbeddedRegistry registry;
+
+  private Cluster(KafkaClusterTestKit embedded, String bootstrap, String registryFlag) {
+    this.embedded = embedded;
+    this.bootstrap = bootstrap;
+    this.registryFlag = registryFlag;
+    this.admin = Admin.create(Map.of(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, bootstrap));
+  }
+
+  /** Uses the broker at {@code bootstrap} when given, else starts one in this JVM. */
+  static Cluster open(String bootstrap, String registry) {
+    if (bootstrap != null) {
+      return new Cluster(null, bootstrap, registry);
+    }
+    KafkaClusterTestKit kit = startBroker();
+    return new Cluster(kit, kit.bootstrapServers(), registry);
+  }
+
+  private static KafkaClusterTestKit startBroker() {
+    try {
+      // The same settings as the test-kit's broker, with room for 1 MiB records plus headers.
+      KafkaClusterTestKit cluster = new KafkaClusterTestKit.Builder(new TestKitNodes.Builder()
+          .setCombined(true)
+          .setNumBrokerNodes(1)
+          .setNumControllerNodes(1)
+          .build())
+          .setConfigProp("auto.create.topics.enable", "false")
+          .setConfigProp("message.max.bytes", "4194304")
+          .setConfigProp("group.initial.rebalance.delay.ms", "0")
+          .setConfigProp("offsets.topic.replication.factor", "1")
+          .setConfigProp("offsets.topic.num.partitions", "10")
+          .setConfigProp("transaction.state.log.replication.factor", "1")
+          .setConfigProp("transaction.state.log.min.isr", "1")
+          .setConfigProp("transaction.state.log.num.partitions", "10")
+          .setConfigProp("share.coordinator.state.topic.replication.factor", "1")
+          .setConfigProp("share.coordinator.state.topic.min.isr", "1")
+          .build();
+      // format() prints to System.out; keep standard output for the figures.
+      java.io.PrintStream stdout = System.out;
+      System.setOut(System.err);
+      try {
+        cluster.format();
+      } finally {
+        System.setOut(stdout);
+      }
+      cluster.startup();
+      cluster.waitForReadyBrokers();
+      return cluster;
+    } catch (Exception e) {
+      throw new BenchException("Cannot start the in-process Kafka broker: " + e, e);
+    }
+  }
+
+  boolean embedded() {
+    return embedded != null;
+  }
+
+  String bootstrap() {
+    return bootstrap;
+  }
+
+  Admin admin() {
+    return admin;
+  }
+
+  /** Client properties with the bootstrap servers set; callers add their own. */
+  Properties props() {
+    Properties p = new Properties();
+    p.put(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+    return p;
+  }
+
+  /** Creates topics with one replica; {@code configs} applies to each. Waits up to 30 s. */
+  void createTopics(int partitions, Map<String, String> configs, String... names) {
+    List<NewTopic> topics = new java.util.ArrayList<>();
+    for (String n : names) {
+      topics.add(new NewTopic(n, partitions, (short) 1).configs(new HashMap<>(configs)));
+    }
+    try {
+      admin.createTopics(topics).all().get(30, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new BenchException("Interrupted while creating topics " + List.of(names), e);
+    } catch (ExecutionException | TimeoutException e) {
+      throw new BenchException("Cannot create topics " + List.of(names) + " at " + bootstrap + ": " + e, e);
+    }
+  }
+
+  /** Deletes topics a workload no longer needs, so a long {@code all} run does not fill the disk. */
+  void deleteTopics(String... names) {
+    try {
+      admin.deleteTopics(List.of(names)).all().get(30, TimeUnit.SECONDS);
+    } catch (Exception e) {
+      // Best effort: a leftover topic costs disk, not correctness.
+    }
+  }
+
+  /** The registry's Confluent-compatible URL: {@code --registry}, else an embedded one started now. */
+  synchronized String registryUrl() {
+    if (registryFlag != null) {
+      return registryFlag;
+    }
+    if (registry == null) {
+      try {
+        registry = EmbeddedRegistry.builder().workDir(Files.createTempDirectory("fedstream-bench-registry")).start();
+      } catch (IOException e) {
+        throw new BenchException("Cannot create a folder for the embedded registry: " + e, e);
+      }
+    }
+    return registry.url();
+  }
+
+  @Override
+  public void close() {
+    admin.close();
+    if (registry != null) {
+      registry.close();
+    }
+    if (embedded != null) {
+      try {
+        embedded.close();
+      } catch (Exception e) {
+        // Closing at the end of a workload; nothing else to do.
+      }
+    }
+  }
+}

@@ -1,0 +1,31 @@
+package io.fedstream.bench;
+
+/**
+ * The FedStream sides of the workloads. Until the node SDK and the router are merged into this
+ * branch, each says why it cannot run, and its workload prints {@code RESULT <name> skipped}.
+ */
+final class FedStream {
+  private FedStream() {}
+
+  /** Null when the node SDK can be used, else the reason to print. */
+  static String sdkMissing() {
+    return "sdk-not-merged";
+  }
+
+  /** Null when the router can be used, else the reason to print. */
+  static String routerMissing() {
+    return "router-not-merged";
+  }
+
+  static RrWorkload.Peer rrPeer(Cluster cluster) {
+    throw notMerged();
+  }
+
+  static java.util.Map<String, Double> oneway(Cluster cluster, int messages, int messageBytes) {
+    throw notMerged();
+  }
+
+  private static BenchException notMerged() {
+    return new BenchException("The node SDK is not merged into the bench yet.");
+  }
+}
