@@ -25,6 +25,10 @@ final class FedStream {
     throw notMerged();
   }
 
+  static java.util.Map<String, Double> large(Cluster cluster, long bytes, int receiverHeapMib) {
+    throw notMerged();
+  }
+
   private static BenchException notMerged() {
     return new BenchException("The node SDK is not merged into the bench yet.");
   }
