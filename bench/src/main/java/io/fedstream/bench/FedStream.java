@@ -29,6 +29,10 @@ final class FedStream {
     throw notMerged();
   }
 
+  static java.util.Map<String, Double> round(Cluster cluster, int modelBytes, int clients) {
+    throw notMerged();
+  }
+
   private static BenchException notMerged() {
     return new BenchException("The node SDK is not merged into the bench yet.");
   }
