@@ -107,11 +107,41 @@ final class Cluster implements AutoCloseable {
     }
     try {
       admin.createTopics(topics).all().get(30, TimeUnit.SECONDS);
+      awaitLeaders(List.of(names), partitions);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new BenchException("Interrupted while creating topics " + List.of(names), e);
     } catch (ExecutionException | TimeoutException e) {
       throw new BenchException("Cannot create topics " + List.of(names) + " at " + bootstrap + ": " + e, e);
+    }
+  }
+
+  /**
+   * Waits until every partition has a leader in the broker's metadata. Producing to a topic the
+   * broker has not fully taken on yet gets NOT_LEADER_OR_FOLLOWER, and an idempotent producer's
+   * retries after it have been seen to loop on OUT_OF_ORDER_SEQUENCE_NUMBER on a loaded machine.
+   */
+  private void awaitLeaders(List<String> names, int partitions)
+      throws InterruptedException, ExecutionException, TimeoutException {
+    long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+    while (true) {
+      boolean ready = true;
+      try {
+        for (org.apache.kafka.clients.admin.TopicDescription d
+            : admin.describeTopics(names).allTopicNames().get(10, TimeUnit.SECONDS).values()) {
+          ready &= d.partitions().size() == partitions
+              && d.partitions().stream().allMatch(p -> p.leader() != null && !p.leader().isEmpty());
+        }
+      } catch (ExecutionException e) {
+        ready = false; // UnknownTopicOrPartition until the metadata arrives
+      }
+      if (ready) {
+        return;
+      }
+      if (System.nanoTime() > end) {
+        throw new BenchException("Topics " + names + " have no leader after 30 s at " + bootstrap);
+      }
+      Thread.sleep(20); // polling period of a bounded wait
     }
   }
 

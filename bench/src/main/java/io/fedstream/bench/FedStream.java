@@ -33,6 +33,14 @@ final class FedStream {
     throw notMerged();
   }
 
+  static java.util.Map<String, Double> router(Cluster cluster, int events, int subscriptions) {
+    throw notMerged();
+  }
+
+  static java.util.Map<String, Double> nodes(Cluster cluster, int nodes) {
+    throw notMerged();
+  }
+
   private static BenchException notMerged() {
     return new BenchException("The node SDK is not merged into the bench yet.");
   }
