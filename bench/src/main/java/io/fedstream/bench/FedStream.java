@@ -41,6 +41,10 @@ final class FedStream {
     throw notMerged();
   }
 
+  static java.util.List<byte[]> routerEvents(Cluster cluster, int distinct) {
+    throw notMerged();
+  }
+
   private static BenchException notMerged() {
     return new BenchException("The node SDK is not merged into the bench yet.");
   }

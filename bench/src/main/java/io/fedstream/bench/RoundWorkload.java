@@ -143,7 +143,7 @@ final class RoundWorkload extends Workload {
         t.join(30_000);
       }
       for (KafkaConsumer<String, byte[]> c : consumers) {
-        c.close(Duration.ofSeconds(5));
+        c.close(org.apache.kafka.clients.consumer.CloseOptions.timeout(Duration.ofSeconds(5)));
       }
       cluster.deleteTopics(model, updates);
     }

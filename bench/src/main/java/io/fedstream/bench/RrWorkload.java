@@ -180,7 +180,7 @@ final class RrWorkload extends Workload {
         Thread.currentThread().interrupt();
       }
       producer.close(Duration.ofSeconds(5));
-      replyConsumer.close(Duration.ofSeconds(5));
+      replyConsumer.close(org.apache.kafka.clients.consumer.CloseOptions.timeout(Duration.ofSeconds(5)));
     }
   }
 
