@@ -94,10 +94,14 @@ final class RouterWorkload extends Workload {
       if (!running.await(120, java.util.concurrent.TimeUnit.SECONDS)) {
         throw new BenchException("router pass-through: not RUNNING within 120 s");
       }
-      // Warm up with one event through, then time the events from the first send to the last out.
-      producer.send(new ProducerRecord<>(in, "warm-up", pool.get(0)));
+      // Warm up (the first transactions on fresh partitions, JIT) with as many events as the
+      // router side's probes, then time the events from the first send to the last out.
+      int warmup = Math.min(events, 2_000);
+      for (int i = 0; i < warmup; i++) {
+        producer.send(new ProducerRecord<>(in, "warm-up-" + (i % 64), pool.get(i % pool.size())));
+      }
       producer.flush();
-      countUntil(reader, 1, "router pass-through warm-up");
+      countUntil(reader, warmup, "router pass-through warm-up");
       long start = System.nanoTime();
       for (int i = 0; i < events; i++) {
         producer.send(new ProducerRecord<>(in, "emitter-" + (i % 64), pool.get(i % pool.size())));
