@@ -235,7 +235,11 @@ public final class EmbeddedRegistry implements AutoCloseable {
           "-XX:TieredStopAtLevel=1",
           "-Dquarkus.http.host=127.0.0.1",
           "-Dquarkus.http.port=" + chosen,
-          "-Dquarkus.log.console.color=false"));
+          "-Dquarkus.log.console.color=false",
+          // Quarkus also opens a management interface, by default on 0.0.0.0:9000, which a second
+          // registry on the machine could not bind: keep it on loopback, on any free port.
+          "-Dquarkus.management.host=127.0.0.1",
+          "-Dquarkus.management.port=0"));
       if (storageDir != null) {
         command.add("-Dapicurio.datasource.url=jdbc:h2:file:" + storageDir.toAbsolutePath().resolve("registry"));
       }

@@ -7,11 +7,32 @@ import io.fedstream.schemas.FedStreamException;
  *
  * <p>Codes: {@code PORT_IN_USE} (the message names the port), {@code START_FAILED} (the process
  * exited or did not become ready in time; the message quotes the end of its log),
- * {@code NOT_INSTALLED} (a distribution is missing: build the project first).
+ * {@code NOT_INSTALLED} (a distribution is missing: build the project first), {@code FORMAT_FAILED}
+ * (Kafka's storage tool could not format the broker's data directory), {@code BAD_CONFIG} (a setting
+ * is invalid; the message says which), {@code IO} (a file in the data directory could not be read or
+ * written).
  */
 public class PlatformException extends FedStreamException {
 
   private static final long serialVersionUID = 1L;
+
+  /** A port is taken; the message names it. */
+  public static final String PORT_IN_USE = "PORT_IN_USE";
+  /** A process exited or was not ready in time. */
+  public static final String START_FAILED = "START_FAILED";
+  /** A distribution or runtime is missing. */
+  public static final String NOT_INSTALLED = "NOT_INSTALLED";
+
+  /** Kafka's storage tool could not format the broker's data directory. */
+  public static final String FORMAT_FAILED = "FORMAT_FAILED";
+  /** A setting is invalid; the message says which and how to fix it. */
+  public static final String BAD_CONFIG = "BAD_CONFIG";
+  /** A file in the data directory could not be read or written. */
+  public static final String IO = "IO";
+
+  /** Every code this exception uses; each is documented in {@code docs/errors.md}. */
+  public static final java.util.List<String> CODES =
+      java.util.List.of(PORT_IN_USE, START_FAILED, NOT_INSTALLED, FORMAT_FAILED, BAD_CONFIG, IO);
 
   /**
    * Creates an exception.

@@ -1,0 +1,460 @@
+package io.fedstream.platform;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Properties;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.DescribeClusterOptions;
+import org.apache.kafka.common.Uuid;
+
+/**
+ * A real single-node KRaft Kafka broker (broker and controller in one node) running in a child JVM
+ * built from the Maven Central jars ({@code kafka_2.13} must be on the class path given to it).
+ *
+ * <p>Layout of the data directory:
+ * <pre>
+ *   &lt;data-dir&gt;/kafka/server.properties   written from the broker-config template on each start
+ *   &lt;data-dir&gt;/kafka/data/                the partitions; formatted by Kafka's storage tool on first start
+ *   &lt;data-dir&gt;/logs/broker.log            the broker's output
+ * </pre>
+ *
+ * <p>Use: {@code EmbeddedBroker b = EmbeddedBroker.builder(dir).build(); b.start(); b.awaitReady();}
+ * and {@link #close()} when done. A data directory that is already formatted is started as it is,
+ * with its topics.
+ */
+public final class EmbeddedBroker implements AutoCloseable {
+
+  /** Default client port. */
+  public static final int DEFAULT_KAFKA_PORT = 9092;
+  /** Default controller port. */
+  public static final int DEFAULT_CONTROLLER_PORT = 9093;
+  /** Class path resource of the single-node template. */
+  public static final String TEMPLATE = "/io/fedstream/platform/server.properties";
+  /** Main class of the broker. */
+  public static final String KAFKA_MAIN = "kafka.Kafka";
+  /** Main class of the storage tool. */
+  public static final String STORAGE_TOOL_MAIN = "kafka.tools.StorageTool";
+  /** JVM options of the broker unless {@link Builder#jvmOptions} replaces them. */
+  public static final List<String> DEFAULT_JVM_OPTIONS = List.of(
+      "-Xms256m", "-Xmx1g", "-XX:+UseG1GC", "-XX:MaxGCPauseMillis=20", "-Djava.awt.headless=true");
+
+  private final Path dataDir;
+  private final int requestedKafkaPort;
+  private final int requestedControllerPort;
+  private final String classpath;
+  private final List<String> jvmOptions;
+  private final Duration readyTimeout;
+  private final boolean detached;
+  private final Map<String, String> overrides;
+  private final boolean classDataSharing;
+
+  private int kafkaPort;
+  private int controllerPort;
+  private Process process;
+
+  private EmbeddedBroker(Builder b) {
+    this.dataDir = b.dataDir.toAbsolutePath().normalize();
+    this.requestedKafkaPort = b.kafkaPort;
+    this.requestedControllerPort = b.controllerPort;
+    this.classpath = b.classpath;
+    this.jvmOptions = List.copyOf(b.jvmOptions);
+    this.readyTimeout = b.readyTimeout;
+    this.detached = b.detached;
+    this.overrides = Map.copyOf(b.overrides);
+    this.classDataSharing = b.classDataSharing;
+  }
+
+  /**
+   * Starts building a broker.
+   *
+   * @param dataDir the data directory (created if missing); required
+   * @return a builder; defaults: ports 9092 and 9093, this JVM's class path, 60 s to become ready,
+   *     not detached
+   */
+  public static Builder builder(Path dataDir) {
+    return new Builder(dataDir);
+  }
+
+  /**
+   * Checks the ports, formats the storage on first use, and starts the broker's JVM. Returns as soon
+   * as the process runs; call {@link #awaitReady()} to wait until it serves clients.
+   *
+   * @return this broker
+   * @throws PlatformException {@code PORT_IN_USE} naming a taken port, {@code FORMAT_FAILED},
+   *     {@code START_FAILED}, or {@code IO}
+   */
+  public synchronized EmbeddedBroker start() {
+    if (process != null) {
+      throw new IllegalStateException("broker already started");
+    }
+    kafkaPort = Ports.resolve(requestedKafkaPort, "Kafka broker (--kafka-port)");
+    controllerPort = Ports.resolve(requestedControllerPort, "Kafka controller (--controller-port)");
+    if (kafkaPort == controllerPort) {
+      throw new PlatformException(PlatformException.BAD_CONFIG,
+          "--kafka-port and --controller-port are both " + kafkaPort + "; they must differ.");
+    }
+    Path props = writeProperties();
+    if (!isFormatted(storageDir())) {
+      format(props);
+    }
+    process = ChildJvm.builder(KAFKA_MAIN)
+        .classpath(classpath)
+        .jvmOptions(jvmOptions())
+        .args(List.of(props.toString()))
+        .logFile(logFile())
+        .detached(detached)
+        .build()
+        .start();
+    return this;
+  }
+
+  /**
+   * Waits until the broker answers a describe-cluster request, failing early if its process exits.
+   *
+   * @return this broker
+   * @throws PlatformException {@code START_FAILED} (with the end of the log) if the process exits,
+   *     {@code NOT_READY} if the ready timeout passes
+   */
+  public EmbeddedBroker awaitReady() {
+    if (process == null) {
+      throw new IllegalStateException("call start() first");
+    }
+    awaitReady(bootstrapServers(), readyTimeout, process.toHandle(), logFile());
+    return this;
+  }
+
+  /**
+   * Waits until a broker answers a describe-cluster request.
+   *
+   * @param bootstrapServers the broker's address
+   * @param bound the longest wait
+   * @param process the broker's process, checked for an early exit; may be null for a remote broker
+   * @param log the broker's log, quoted when the process exits; may be null
+   * @throws PlatformException {@code START_FAILED} if the process exits, {@code NOT_READY} on timeout
+   */
+  public static void awaitReady(String bootstrapServers, Duration bound, ProcessHandle process, Path log) {
+    long deadline = System.nanoTime() + bound.toNanos();
+    Map<String, Object> conf = new LinkedHashMap<>();
+    conf.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+    conf.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 2000);
+    conf.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 2000);
+    conf.put(AdminClientConfig.RECONNECT_BACKOFF_MS_CONFIG, 100);
+    conf.put(AdminClientConfig.RECONNECT_BACKOFF_MAX_MS_CONFIG, 500);
+    try (Admin admin = Admin.create(conf)) {
+      while (true) {
+        if (process != null && !process.isAlive()) {
+          throw new PlatformException(PlatformException.START_FAILED,
+              "the Kafka broker exited while starting. End of its log"
+                  + (log == null ? "" : " (" + log + ")") + ":\n" + (log == null ? "" : ChildJvm.tail(log, 25)));
+        }
+        try {
+          if (!admin.describeCluster(new DescribeClusterOptions().timeoutMs(1500)).nodes()
+              .get(2, TimeUnit.SECONDS).isEmpty()) {
+            return;
+          }
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          throw new PlatformException(PlatformException.START_FAILED, "interrupted while waiting for Kafka");
+        } catch (Exception e) {
+          // not up yet
+        }
+        if (System.nanoTime() > deadline) {
+          throw new PlatformException(PlatformException.START_FAILED,
+              "Kafka at " + bootstrapServers + " did not answer within " + bound.toSeconds() + " s"
+                  + (log == null ? "." : "; see " + log));
+        }
+        try {
+          Thread.sleep(100); // poll interval of a bounded wait
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          throw new PlatformException(PlatformException.START_FAILED, "interrupted while waiting for Kafka");
+        }
+      }
+    }
+  }
+
+  /** {@code 127.0.0.1:<kafka port>}; valid after {@link #start()}. */
+  public String bootstrapServers() {
+    return Ports.LOOPBACK + ":" + kafkaPort;
+  }
+
+  /** The client port (resolved if 0 was asked); valid after {@link #start()}. */
+  public int kafkaPort() {
+    return kafkaPort;
+  }
+
+  /** The controller port (resolved if 0 was asked); valid after {@link #start()}. */
+  public int controllerPort() {
+    return controllerPort;
+  }
+
+  /** The data directory, absolute. */
+  public Path dataDir() {
+    return dataDir;
+  }
+
+  /** The broker's log file. */
+  public Path logFile() {
+    return dataDir.resolve("logs").resolve("broker.log");
+  }
+
+  /** The generated {@code server.properties}. */
+  public Path propertiesFile() {
+    return dataDir.resolve("kafka").resolve("server.properties");
+  }
+
+  /** The broker's process id; valid after {@link #start()}. */
+  public long pid() {
+    return process.pid();
+  }
+
+  /** The broker's process; null before {@link #start()}. */
+  public ProcessHandle process() {
+    return process == null ? null : process.toHandle();
+  }
+
+  /**
+   * Stops the broker: SIGTERM (Kafka shuts down cleanly), then a kill after {@code grace}.
+   *
+   * @param grace how long a clean shutdown may take
+   * @return true if it stopped cleanly
+   */
+  public synchronized boolean stop(Duration grace) {
+    if (process == null) {
+      return true;
+    }
+    return ChildJvm.stop(process.toHandle(), grace);
+  }
+
+  /** Stops the broker, allowing 30 s for a clean shutdown. */
+  @Override
+  public void close() {
+    stop(Duration.ofSeconds(30));
+  }
+
+  /**
+   * Renders the single-node template.
+   *
+   * @param kafkaPort the client port
+   * @param controllerPort the controller port
+   * @param logDirs the partition directory
+   * @return the properties text
+   */
+  public static String render(int kafkaPort, int controllerPort, Path logDirs) {
+    return template()
+        .replace("@NODE_ID@", "1")
+        .replace("@HOST@", Ports.LOOPBACK)
+        .replace("@KAFKA_PORT@", Integer.toString(kafkaPort))
+        .replace("@CONTROLLER_PORT@", Integer.toString(controllerPort))
+        .replace("@LOG_DIRS@", logDirs.toAbsolutePath().toString());
+  }
+
+  /** The single-node template as shipped, with its {@code @...@} tokens. */
+  public static String template() {
+    try (InputStream in = EmbeddedBroker.class.getResourceAsStream(TEMPLATE)) {
+      if (in == null) {
+        throw new IllegalStateException(TEMPLATE + " missing from the class path");
+      }
+      return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private Path storageDir() {
+    return dataDir.resolve("kafka").resolve("data");
+  }
+
+  private static boolean isFormatted(Path storage) {
+    return Files.isRegularFile(storage.resolve("meta.properties"));
+  }
+
+  private List<String> jvmOptions() {
+    List<String> o = new ArrayList<>(jvmOptions);
+    if (classDataSharing) {
+      // Class data sharing: the first broker JVM of this class path writes the classes it loaded to
+      // an archive when it exits; later ones map it instead of loading and verifying ~5000 classes,
+      // which cuts their start by a third or more. The name changes with the jars, so a rebuild never
+      // meets a stale archive.
+      Path archive = dataDir.resolve("kafka").resolve("broker-" + classpathStamp() + ".jsa");
+      o.add(Files.isRegularFile(archive) ? "-XX:SharedArchiveFile=" + archive : "-XX:ArchiveClassesAtExit=" + archive);
+      o.add("-Xlog:cds=off");
+      o.add("-Xlog:cds+dynamic=off");
+    }
+    o.add("-Dlog4j2.configurationFile=" + dataDir.resolve("kafka").resolve("log4j2.properties"));
+    // Marks the process as this data directory's, so that `fedstream down` and tests can find it.
+    o.add("-Dfedstream.data.dir=" + dataDir);
+    return o;
+  }
+
+  private String classpathStamp() {
+    long h = Runtime.version().toString().hashCode();
+    for (String entry : classpath.split(java.io.File.pathSeparator)) {
+      java.io.File f = new java.io.File(entry);
+      h = 31 * h + entry.hashCode();
+      h = 31 * h + f.lastModified();
+      h = 31 * h + f.length();
+    }
+    return Long.toHexString(h);
+  }
+
+  private Path writeProperties() {
+    try {
+      Files.createDirectories(storageDir());
+      Files.createDirectories(dataDir.resolve("logs"));
+      StringBuilder text = new StringBuilder(render(kafkaPort, controllerPort, storageDir()));
+      if (!overrides.isEmpty()) {
+        text.append(System.lineSeparator()).append("# Overrides").append(System.lineSeparator());
+        overrides.forEach((k, v) -> text.append(k).append('=').append(v).append(System.lineSeparator()));
+      }
+      Path props = propertiesFile();
+      Files.writeString(props, text.toString(), StandardCharsets.UTF_8);
+      try (InputStream in = EmbeddedBroker.class.getResourceAsStream("/io/fedstream/platform/log4j2-broker.properties")) {
+        Files.write(dataDir.resolve("kafka").resolve("log4j2.properties"), Objects.requireNonNull(in).readAllBytes());
+      }
+      return props;
+    } catch (IOException e) {
+      throw new PlatformException(PlatformException.IO,
+          "cannot write the broker configuration in " + dataDir + ": " + e.getMessage(), e);
+    }
+  }
+
+  private void format(Path props) {
+    Path formatLog = dataDir.resolve("logs").resolve("broker-format.log");
+    Process p = ChildJvm.builder(STORAGE_TOOL_MAIN)
+        .classpath(classpath)
+        .jvmOptions(List.of("-Xmx256m", "-XX:TieredStopAtLevel=1", "-Xshare:auto",
+            "-Dlog4j2.configurationFile=" + dataDir.resolve("kafka").resolve("log4j2.properties"),
+            "-Dfedstream.data.dir=" + dataDir))
+        .args(List.of("format", "-t", Uuid.randomUuid().toString(), "-c", props.toString(), "--ignore-formatted"))
+        .logFile(formatLog)
+        .build()
+        .start();
+    try {
+      if (!p.waitFor(60, TimeUnit.SECONDS)) {
+        ChildJvm.stop(p.toHandle(), Duration.ofSeconds(2));
+        throw new PlatformException(PlatformException.FORMAT_FAILED,
+            "formatting " + storageDir() + " took more than 60 s; see " + formatLog);
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      ChildJvm.stop(p.toHandle(), Duration.ofSeconds(2));
+      throw new PlatformException(PlatformException.FORMAT_FAILED, "interrupted while formatting " + storageDir());
+    }
+    if (p.exitValue() != 0 || !isFormatted(storageDir())) {
+      throw new PlatformException(PlatformException.FORMAT_FAILED,
+          "Kafka's storage tool could not format " + storageDir() + " (exit " + p.exitValue() + "):\n"
+              + ChildJvm.tail(formatLog, 20));
+    }
+  }
+
+  /** Builds an {@link EmbeddedBroker}; {@link #build()} checks the settings. */
+  public static final class Builder {
+    private final Path dataDir;
+    private int kafkaPort = DEFAULT_KAFKA_PORT;
+    private int controllerPort = DEFAULT_CONTROLLER_PORT;
+    private String classpath = System.getProperty("java.class.path");
+    private List<String> jvmOptions = DEFAULT_JVM_OPTIONS;
+    private Duration readyTimeout = Duration.ofSeconds(60);
+    private boolean detached;
+    private final Map<String, String> overrides = new LinkedHashMap<>();
+    private boolean classDataSharing = true;
+
+    private Builder(Path dataDir) {
+      this.dataDir = dataDir;
+    }
+
+    /** The client port; default 9092; 0 lets the operating system pick a free one. */
+    public Builder kafkaPort(int port) {
+      this.kafkaPort = port;
+      return this;
+    }
+
+    /** The controller port; default 9093; 0 lets the operating system pick a free one. */
+    public Builder controllerPort(int port) {
+      this.controllerPort = port;
+      return this;
+    }
+
+    /** The child JVM's class path; must hold {@code kafka_2.13} and its dependencies. Default: this JVM's. */
+    public Builder classpath(String classpath) {
+      this.classpath = classpath;
+      return this;
+    }
+
+    /** The broker JVM's options; default {@link #DEFAULT_JVM_OPTIONS}. */
+    public Builder jvmOptions(List<String> options) {
+      this.jvmOptions = List.copyOf(options);
+      return this;
+    }
+
+    /** How long {@link EmbeddedBroker#awaitReady()} waits; default 60 s. */
+    public Builder readyTimeout(Duration timeout) {
+      this.readyTimeout = timeout;
+      return this;
+    }
+
+    /** Whether the broker outlives this JVM (own session, not stopped with it); default false. */
+    public Builder detached(boolean detached) {
+      this.detached = detached;
+      return this;
+    }
+
+    /**
+     * Whether the broker JVM uses a class-data-sharing archive in the data directory, written by the
+     * first broker that exits and used by every later start; default true.
+     */
+    public Builder classDataSharing(boolean enabled) {
+      this.classDataSharing = enabled;
+      return this;
+    }
+
+    /** Sets a broker property over the template's value (appended to {@code server.properties}). */
+    public Builder override(String key, String value) {
+      overrides.put(Objects.requireNonNull(key, "key"), Objects.requireNonNull(value, "value"));
+      return this;
+    }
+
+    /**
+     * Checks the settings.
+     *
+     * @return the broker, not yet started
+     * @throws PlatformException {@code BAD_CONFIG} saying what to fix
+     */
+    public EmbeddedBroker build() {
+      if (dataDir == null) {
+        throw new PlatformException(PlatformException.BAD_CONFIG, "data directory required.");
+      }
+      for (int p : new int[] {kafkaPort, controllerPort}) {
+        if (p < 0 || p > 65535) {
+          throw new PlatformException(PlatformException.BAD_CONFIG,
+              "ports must be between 0 and 65535 (0 picks a free port), was " + p + ".");
+        }
+      }
+      if (kafkaPort != 0 && kafkaPort == controllerPort) {
+        throw new PlatformException(PlatformException.BAD_CONFIG,
+            "the Kafka and controller ports are both " + kafkaPort + "; they must differ.");
+      }
+      if (classpath == null || !classpath.contains("kafka_2.13")) {
+        throw new PlatformException(PlatformException.BAD_CONFIG,
+            "the broker's class path must contain the kafka_2.13 jar and its dependencies.");
+      }
+      if (readyTimeout == null || readyTimeout.isNegative() || readyTimeout.isZero()) {
+        throw new PlatformException(PlatformException.BAD_CONFIG, "ready timeout must be positive.");
+      }
+      return new EmbeddedBroker(this);
+    }
+  }
+}

@@ -1,0 +1,48 @@
+package io.fedstream.launcher;
+
+import java.io.PrintWriter;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import java.util.stream.Collectors;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+/** {@code fedstream up}: starts the embedded platform and returns once it is ready. */
+@Command(name = "up", mixinStandardHelpOptions = true,
+    description = {"Start the embedded platform on 127.0.0.1: a Kafka broker (KRaft), a schema registry and the"
+        + " router, each in its own JVM. Returns once all three are ready and leaves them running.",
+        "If the platform of this data directory already runs, says so and exits 0."})
+final class UpCommand implements Callable<Integer> {
+
+  @Mixin
+  PlatformOptions platform;
+
+  @Spec
+  CommandSpec spec;
+
+  @Override
+  public Integer call() {
+    PrintWriter out = spec.commandLine().getOut();
+    EmbeddedPlatform.Started s = EmbeddedPlatform.up(platform.options());
+    if (!s.startedNow()) {
+      out.println("FedStream is already running in " + s.endpoints().dataDir() + " (see 'fedstream status').");
+    } else {
+      out.printf(Locale.ROOT, "FedStream is up (ready in %.1f s: %s)%n", s.took().toMillis() / 1000.0,
+          java.util.stream.Stream.of(PlatformDir.Part.BROKER, PlatformDir.Part.REGISTRY, PlatformDir.Part.ROUTER)
+              .filter(s.readyAfter()::containsKey)
+              .map(p -> String.format(Locale.ROOT, "%s %.1f s", p.id, s.readyAfter().get(p).toMillis() / 1000.0))
+              .collect(Collectors.joining(", ")));
+    }
+    out.println("  bootstrap servers: " + s.endpoints().bootstrapServers());
+    out.println("  schema registry:   " + s.endpoints().registryUrl());
+    out.println("  data directory:    " + s.endpoints().dataDir());
+    out.println("Stop it with: fedstream down" + dataDirHint());
+    return 0;
+  }
+
+  private String dataDirHint() {
+    return platform.dataDir.toString().equals(".fedstream") ? "" : " --data-dir " + platform.dataDir;
+  }
+}

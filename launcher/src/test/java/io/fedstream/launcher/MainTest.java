@@ -1,0 +1,104 @@
+package io.fedstream.launcher;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.fedstream.launcher.demo.MessagingFederation;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class MainTest {
+
+  @TempDir
+  Path dir;
+
+  private record Run(int exit, String out, String err) {
+  }
+
+  private static Run run(String... args) {
+    StringWriter out = new StringWriter();
+    StringWriter err = new StringWriter();
+    int exit = Main.run(args, new PrintWriter(out, true), new PrintWriter(err, true));
+    return new Run(exit, out.toString(), err.toString());
+  }
+
+  private static void assertNoStackTrace(Run r) {
+    assertFalse(r.err().contains("\tat "), r.err());
+  }
+
+  @Test
+  void unknownOptionIsAUsageErrorWithUsage() {
+    Run r = run("up", "--bogus");
+    assertEquals(2, r.exit());
+    assertTrue(r.err().contains("Unknown option: '--bogus'"), r.err());
+    assertTrue(r.err().contains("Usage: fedstream up"), r.err());
+    assertNoStackTrace(r);
+  }
+
+  @Test
+  void unknownCommandIsAUsageError() {
+    Run r = run("upp");
+    assertEquals(2, r.exit());
+    assertTrue(r.err().contains("upp"), r.err());
+  }
+
+  @Test
+  void bootstrapWithoutRegistryIsAUsageError() {
+    Run r = run("demo", "--bootstrap", "127.0.0.1:1");
+    assertEquals(2, r.exit());
+    assertTrue(r.err().contains("--bootstrap and --registry go together"), r.err());
+    assertNoStackTrace(r);
+  }
+
+  @Test
+  void portOutOfRangeIsAUsageError() {
+    Run r = run("up", "--data-dir", dir.toString(), "--kafka-port", "70000");
+    assertEquals(2, r.exit());
+    assertTrue(r.err().contains("between 0 and 65535"), r.err());
+  }
+
+  @Test
+  void statusAndDownOfANeverStartedPlatform() {
+    Run status = run("status", "--data-dir", dir.toString());
+    assertEquals(3, status.exit());
+    assertTrue(status.out().contains("not running"), status.out());
+    Run down = run("down", "--data-dir", dir.toString());
+    assertEquals(0, down.exit());
+    assertTrue(down.out().contains("nothing to stop"), down.out());
+  }
+
+  @Test
+  void benchSaysWhenItIsNotBuilt() {
+    Run r = run("bench", "--quick");
+    assertEquals(1, r.exit());
+    assertTrue(r.err().contains("not built"), r.err());
+  }
+
+  @Test
+  void stalePidFileIsNotTakenForARunningPlatform() throws Exception {
+    Files.createDirectories(dir.resolve("run"));
+    // The pid of this test JVM: alive, but not a process of the data directory.
+    Files.writeString(dir.resolve("run").resolve("broker.pid"), Long.toString(ProcessHandle.current().pid()));
+    Run status = run("status", "--data-dir", dir.toString());
+    assertEquals(3, status.exit(), status.out());
+  }
+
+  @Test
+  void federationBuilderSaysWhatToFix() {
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> MessagingFederation.builder().registryUrl("http://x").namespace("n").build());
+    assertTrue(e.getMessage().contains("bootstrap"), e.getMessage());
+    IllegalArgumentException ns = assertThrows(IllegalArgumentException.class,
+        () -> MessagingFederation.builder().bootstrapServers("b:1").registryUrl("http://x").namespace("Bad_NS").build());
+    assertTrue(ns.getMessage().contains("namespace"), ns.getMessage());
+    IllegalArgumentException rounds = assertThrows(IllegalArgumentException.class,
+        () -> MessagingFederation.builder().bootstrapServers("b:1").registryUrl("http://x").namespace("n").rounds(0).build());
+    assertTrue(rounds.getMessage().contains("rounds"), rounds.getMessage());
+  }
+}
