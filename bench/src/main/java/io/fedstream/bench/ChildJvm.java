@@ -59,6 +59,13 @@ final class ChildJvm implements AutoCloseable {
     return new ChildJvm(pb.start());
   }
 
+  /** Starts any command (such as the {@code fedstream} script) with extra environment variables. */
+  static ChildJvm command(List<String> cmd, java.util.Map<String, String> env) throws IOException {
+    ProcessBuilder pb = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.INHERIT);
+    pb.environment().putAll(env);
+    return new ChildJvm(pb.start());
+  }
+
   /**
    * This JVM's class path: the URLs of the class loader that loaded the bench when it is a URL
    * class loader (as under {@code mvn exec:java}), else {@code java.class.path}.
