@@ -27,7 +27,7 @@ final class Cluster implements AutoCloseable {
   private final String bootstrap;
   private final Admin admin;
   private final String registryFlag;
-  private EmbeddedRegistry registry;
+  private static EmbeddedRegistry registry;
 
   private Cluster(KafkaClusterTestKit embedded, String bootstrap, String registryFlag) {
     this.embedded = embedded;
@@ -154,27 +154,35 @@ final class Cluster implements AutoCloseable {
     }
   }
 
-  /** The registry's Confluent-compatible URL: {@code --registry}, else an embedded one started now. */
-  synchronized String registryUrl() {
-    if (registryFlag != null) {
-      return registryFlag;
-    }
+  /**
+   * The registry's Confluent-compatible URL: {@code --registry}, else an embedded one, started on
+   * first use and shared by every workload of this JVM (it holds only schemas, registered under
+   * each workload's own topic names), stopped when the JVM ends.
+   */
+  String registryUrl() {
+    return registryFlag != null ? registryFlag : sharedRegistry().url();
+  }
+
+  private static synchronized EmbeddedRegistry sharedRegistry() {
     if (registry == null) {
       try {
-        registry = EmbeddedRegistry.builder().workDir(Files.createTempDirectory("fedstream-bench-registry")).start();
+        java.nio.file.Path dir = Files.createTempDirectory("fedstream-bench-registry");
+        EmbeddedRegistry started = EmbeddedRegistry.builder().workDir(dir).start();
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+          started.close();
+          TempFiles.deleteTree(dir);
+        }, "bench-registry-stop"));
+        registry = started;
       } catch (IOException e) {
         throw new BenchException("Cannot create a folder for the embedded registry: " + e, e);
       }
     }
-    return registry.url();
+    return registry;
   }
 
   @Override
   public void close() {
     admin.close();
-    if (registry != null) {
-      registry.close();
-    }
     if (embedded != null) {
       try {
         embedded.close();
