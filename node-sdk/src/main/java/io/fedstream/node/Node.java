@@ -1,0 +1,161 @@
+package io.fedstream.node;
+
+import io.fedstream.node.internal.NodeHostImpl;
+import java.time.Duration;
+import java.util.List;
+import java.util.Set;
+import java.util.function.Function;
+import reactor.core.Disposable;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+
+/**
+ * A node: a mailbox on the namespace's shared mailbox topic, membership of groups, presence, and
+ * the messaging primitives as {@link Mono}/{@link Flux}. A standalone node ({@link
+ * #create(NodeConfig)}) is a {@link NodeHost} serving one node; many nodes can share one host.
+ *
+ * <p>Nothing happens until {@link #start()}. Every I/O method is lazy (it acts on subscription)
+ * except {@link #isend(Message)}. Failures arrive as {@link NodeException}s through {@code
+ * onError}; argument checks throw {@link IllegalArgumentException} at once.
+ *
+ * <p>Delivery: at least once from Kafka, at most once to your code per message id (the host
+ * remembers {@link NodeConfig#DEDUP_CAPACITY} recent ids, across restarts with {@link
+ * NodeConfig#STATE_DIR}); messages from one sender to one node arrive in the order sent; a
+ * restarted node receives what was sent while it was down.
+ */
+public interface Node extends AutoCloseable {
+
+  /**
+   * A standalone node from a config with {@link NodeConfig#NODE_ID} set.
+   *
+   * @throws IllegalArgumentException if the node id is missing
+   */
+  static Node create(NodeConfig config) {
+    return NodeHostImpl.standalone(config);
+  }
+
+  /** This node's id. */
+  String id();
+
+  /** The namespace (federation) it belongs to. */
+  String namespace();
+
+  /** The groups it belongs to. */
+  Set<String> groups();
+
+  /**
+   * Starts the node (for a standalone node: its host): creates missing topics, positions the
+   * consumer, sends the first heartbeat. Completes when the node can receive. Idempotent.
+   * Fails with {@link ErrorCode#UNAVAILABLE} when Kafka or the registry cannot be reached.
+   */
+  Mono<Void> start();
+
+  /**
+   * Sends a one-way message to {@link Message.Builder#to(String) its destination}. Completes
+   * when the broker has acknowledged every record (all chunks, for large payloads).
+   */
+  Mono<Void> send(Message message);
+
+  /**
+   * Starts sending at once and returns a handle with the ids; see {@link Tracked}. Replies to a
+   * task sent this way arrive through {@link #receiveById(String)}.
+   */
+  Tracked isend(Message message);
+
+  /**
+   * The messages that reach this node and no one else claimed (a pending request, a {@link
+   * #receiveById} subscriber, a {@link #serve} handler). Backpressured: when the subscriber is
+   * slow, at most {@link NodeConfig#RECEIVE_BUFFER} messages per partition wait in memory and the
+   * host pauses fetching. One subscriber at a time; a second fails with {@link
+   * IllegalStateException}. A message counts as processed (for commits and deduplication) once
+   * the subscriber's {@code onNext} returned.
+   */
+  Flux<Message> receive();
+
+  /**
+   * The messages of one session, in arrival order, including those that arrived earlier and are
+   * waiting in the receive buffer. Never completes by itself: take what you need.
+   */
+  Flux<Message> receiveById(String sessionId);
+
+  /** {@link #request(Message, Duration)} with the config's default deadline. */
+  Mono<Message> request(Message message);
+
+  /**
+   * Sends a request and emits its reply. Fails with {@link NodeException.NotFoundException} when
+   * the destination is not alive (after waiting for it up to the liveness timeout or the
+   * deadline), {@link NodeException.DeadlineExceededException} when no reply arrives in time
+   * (a late reply is dropped and logged), or the reply's own error ({@link
+   * NodeException.CallerException}, {@link NodeException.HandlerException}, ...).
+   *
+   * <p>The reply is emitted on the host's poll thread, to save a thread hop: keep the operators
+   * that follow short and non-blocking, or move on with {@code publishOn} ({@code block()} there
+   * fails at once rather than stall the host).
+   *
+   * @param message the request, with a destination
+   * @param deadline how long to wait for the reply
+   */
+  Mono<Message> request(Message message, Duration deadline);
+
+  /**
+   * Replies to a request: {@code reply}'s tag, args and payloads go to the request's reply-to
+   * node, under the request's session, marked as its reply.
+   */
+  Mono<Void> reply(Message request, Message reply);
+
+  /** Replies to a request with an error (the caller's {@code request} fails with it). */
+  Mono<Void> replyError(Message request, ErrorCode code, String reason);
+
+  /**
+   * Handles every message with this tag: requests get the handler's message as their reply (an
+   * empty Mono replies with no content; a {@link NodeException} replies with its code; any other
+   * exception replies {@link ErrorCode#HANDLER}); other messages just run the handler. The
+   * handler is invoked on the host's poll thread, in arrival order, like a WebFlux handler on its
+   * event loop: it must not block. Put blocking or long work in the returned Mono with {@code
+   * subscribeOn(...)}; handlers that do so run concurrently. Dispose the result to stop.
+   *
+   * @throws IllegalStateException if the tag already has a handler
+   */
+  Disposable serve(String tag, Function<Message, Mono<Message>> handler);
+
+  /**
+   * Sends different requests to several nodes and gathers the replies under a policy.
+   *
+   * @param requests one request per destination, each with a destination
+   * @param policy release and failure policy
+   * @return the gathered replies; fails only under {@link GatherPolicy.OnFailure#FAIL_FAST}
+   */
+  Mono<Gathered> scatter(List<Message> requests, GatherPolicy policy);
+
+  /**
+   * Writes one record to a group's broadcast topic; every member (except this node) reads it.
+   * Completes on the broker's acknowledgement.
+   */
+  Mono<Void> broadcast(String group, Message message);
+
+  /**
+   * Broadcasts a request to a group and gathers the members' replies. The expected peers are the
+   * group's alive members (except this node) when the call is made; a fraction in the policy is
+   * a fraction of them.
+   */
+  Mono<Gathered> broadcast(String group, Message request, GatherPolicy policy);
+
+  /** Join and leave events of every node of the namespace; the current members come first as JOINED. Hot. */
+  Flux<PresenceEvent> presence();
+
+  /** Alive members of a group now (this node included if it is a member). */
+  Set<String> members(String group);
+
+  /**
+   * Waits until at least {@code n} members of the group are alive; emits them. Fails with {@link
+   * NodeException.DeadlineExceededException} after the deadline.
+   */
+  Mono<Set<String>> awaitMembers(String group, int n, Duration deadline);
+
+  /**
+   * Closes the node: sends its leave, waits for in-flight sends, completes its receive streams.
+   * A standalone node closes its host, leaving no thread behind.
+   */
+  @Override
+  void close();
+}

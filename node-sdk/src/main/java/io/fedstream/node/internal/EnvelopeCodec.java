@@ -1,0 +1,185 @@
+package io.fedstream.node.internal;
+
+import io.fedstream.avro.ChunkDescriptor;
+import io.fedstream.avro.Envelope;
+import io.fedstream.avro.ErrorInfo;
+import io.fedstream.avro.Kind;
+import io.fedstream.avro.TraceContext;
+import io.fedstream.avro.Value;
+import io.fedstream.node.ErrorCode;
+import io.fedstream.node.Message;
+import io.fedstream.node.Payload;
+import io.fedstream.schemas.wire.AvroWire;
+import io.fedstream.schemas.wire.SchemaRegistryClient;
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The one place where the SDK's {@link Message} meets the generated Avro {@link Envelope}, and
+ * where envelopes meet the Confluent wire format.
+ */
+final class EnvelopeCodec {
+
+  private final AvroWire<Envelope> wire;
+  private final WireEncoder<Envelope> encoder;
+
+  EnvelopeCodec(SchemaRegistryClient registry) {
+    this.wire = AvroWire.of(Envelope.class, registry);
+    this.encoder = new WireEncoder<>(wire);
+  }
+
+  byte[] encode(String topic, Envelope e, int sizeHint) {
+    return encoder.encode(topic, e, sizeHint);
+  }
+
+  /** @throws io.fedstream.schemas.wire.WireFormatException on bad bytes */
+  Envelope decode(String topic, byte[] bytes) {
+    return wire.decode(topic, bytes);
+  }
+
+  /** Registers the envelope schema for a topic now (so the first send does not pay for it). */
+  void register(String topic) {
+    wire.schemaId(topic);
+  }
+
+  /** An envelope of a message whose payloads are already in wire form. */
+  static Envelope toEnvelope(Message m, List<io.fedstream.avro.Payload> payloads) {
+    Map<String, Value> args = new LinkedHashMap<>();
+    m.args().forEach((k, v) -> args.put(k, toValue(v)));
+    Envelope.Builder b = Envelope.newBuilder()
+        .setMessageId(m.id())
+        .setSessionId(m.sessionId())
+        .setSessionType(io.fedstream.avro.SessionType.valueOf(m.sessionType().name()))
+        .setKind(Kind.valueOf(m.kind().name()))
+        .setTag(m.tag())
+        .setSource(m.source())
+        .setDestination(m.destination().orElse(null))
+        .setCreatedAt(m.createdAt())
+        .setDeadline(m.deadline().orElse(null))
+        .setInReplyTo(m.inReplyTo().orElse(null))
+        .setReplyTo(m.replyTo().orElse(null))
+        .setArgs(args)
+        .setPayloads(payloads)
+        .setAttributes(new LinkedHashMap<>(m.attributes()));
+    m.error().ifPresent(err -> b.setError(ErrorInfo.newBuilder()
+        .setCode(io.fedstream.avro.ErrorCode.valueOf(err.code().name()))
+        .setReason(err.reason())
+        .setDetails(new LinkedHashMap<>(err.details()))
+        .build()));
+    m.traceparent().ifPresent(tp -> b.setTrace(TraceContext.newBuilder().setTraceparent(tp).build()));
+    return b.build();
+  }
+
+  /** A CHUNK envelope carrying one slice of a large payload. */
+  static Envelope chunk(Message parent, String transferId, String payloadName, int index, int count, long offset,
+      long totalSize, byte[] sha256, ByteBuffer data) {
+    return Envelope.newBuilder()
+        .setMessageId(transferId + "/" + index)
+        .setSessionId(parent.sessionId())
+        .setSessionType(io.fedstream.avro.SessionType.valueOf(parent.sessionType().name()))
+        .setKind(Kind.CHUNK)
+        .setTag(parent.tag())
+        .setSource(parent.source())
+        .setDestination(parent.destination().orElse(null))
+        .setCreatedAt(parent.createdAt())
+        .setPayloads(List.of(io.fedstream.avro.Payload.newBuilder().setName(payloadName).setData(data).build()))
+        .setChunk(ChunkDescriptor.newBuilder().setTransferId(transferId).setPayloadName(payloadName)
+            .setIndex(index).setCount(count).setOffset(offset).setTotalSize(totalSize)
+            .setSha256(ByteBuffer.wrap(sha256)).build())
+        .build();
+  }
+
+  /** The message of an envelope, with its payloads already resolved (chunked ones reassembled). */
+  static Message toMessage(Envelope e, List<Payload> payloads, Message.Error overrideError) {
+    Message.Builder b = Message.builder()
+        .id(e.getMessageId())
+        .sessionId(e.getSessionId())
+        .sessionType(Message.SessionType.valueOf(e.getSessionType().name()))
+        .kind(e.getKind() == Kind.CHUNK ? Message.Kind.MESSAGE : Message.Kind.valueOf(e.getKind().name()))
+        .tag(e.getTag())
+        .source(e.getSource())
+        .to(e.getDestination())
+        .createdAt(e.getCreatedAt())
+        .deadline(e.getDeadline())
+        .inReplyTo(e.getInReplyTo())
+        .replyTo(e.getReplyTo());
+    for (Map.Entry<String, Value> a : e.getArgs().entrySet()) {
+      b.arg(a.getKey(), fromValue(a.getValue()));
+    }
+    for (Payload p : payloads) {
+      b.payload(p);
+    }
+    e.getAttributes().forEach(b::attribute);
+    if (overrideError != null) {
+      b.error(overrideError);
+    } else if (e.getError() != null) {
+      ErrorInfo err = e.getError();
+      b.error(new Message.Error(errorCode(err.getCode()), err.getReason(), err.getDetails()));
+    }
+    if (e.getTrace() != null) {
+      b.traceparent(e.getTrace().getTraceparent());
+    }
+    return b.build();
+  }
+
+  static ErrorCode errorCode(io.fedstream.avro.ErrorCode c) {
+    try {
+      return ErrorCode.valueOf(c.name());
+    } catch (IllegalArgumentException e) {
+      return ErrorCode.UNKNOWN;
+    }
+  }
+
+  static Value toValue(Object v) {
+    Object out;
+    if (v instanceof byte[]) {
+      out = ByteBuffer.wrap((byte[]) v);
+    } else if (v instanceof List) {
+      List<Value> l = new ArrayList<>();
+      for (Object o : (List<?>) v) {
+        l.add(toValue(o));
+      }
+      out = l;
+    } else if (v instanceof Map) {
+      Map<String, Value> m = new LinkedHashMap<>();
+      for (Map.Entry<?, ?> en : ((Map<?, ?>) v).entrySet()) {
+        m.put((String) en.getKey(), toValue(en.getValue()));
+      }
+      out = m;
+    } else {
+      out = v;
+    }
+    return Value.newBuilder().setV(out).build();
+  }
+
+  static Object fromValue(Value value) {
+    Object v = value == null ? null : value.getV();
+    if (v instanceof ByteBuffer) {
+      ByteBuffer bb = ((ByteBuffer) v).duplicate();
+      byte[] a = new byte[bb.remaining()];
+      bb.get(a);
+      return a;
+    }
+    if (v instanceof List) {
+      List<Object> l = new ArrayList<>();
+      for (Object o : (List<?>) v) {
+        l.add(fromValue((Value) o));
+      }
+      return l;
+    }
+    if (v instanceof Map) {
+      Map<String, Object> m = new LinkedHashMap<>();
+      for (Map.Entry<?, ?> en : ((Map<?, ?>) v).entrySet()) {
+        m.put(en.getKey().toString(), fromValue((Value) en.getValue()));
+      }
+      return m;
+    }
+    if (v instanceof CharSequence) {
+      return v.toString();
+    }
+    return v;
+  }
+}

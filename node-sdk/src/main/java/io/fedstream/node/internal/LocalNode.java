@@ -1,0 +1,476 @@
+package io.fedstream.node.internal;
+
+import io.fedstream.node.ErrorCode;
+import io.fedstream.node.GatherPolicy;
+import io.fedstream.node.Gathered;
+import io.fedstream.node.Message;
+import io.fedstream.node.Node;
+import io.fedstream.node.NodeException;
+import io.fedstream.node.PresenceEvent;
+import io.fedstream.node.Tracked;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.function.Function;
+import reactor.core.Disposable;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.FluxSink;
+import reactor.core.publisher.Mono;
+import reactor.core.publisher.Operators;
+
+/**
+ * One node served by a host. Kept small: an idle node holds its id, its groups and a few null
+ * references; its inbound queue and subscriber tables exist only once used.
+ */
+final class LocalNode implements Node {
+
+  final String id;
+  final String[] groups;
+  private final NodeHostImpl host;
+  private final boolean standalone;
+  volatile boolean attached;
+
+  // Inbound state, guarded by this.
+  private ArrayDeque<Delivery> queue;
+  private FluxSink<Delivery> receiver;
+  private Map<String, FluxSink<Delivery>> sessions;
+  private Map<String, Function<Message, Mono<Message>>> handlers;
+  private boolean draining;
+  private boolean missed;
+  private boolean closed;
+
+  LocalNode(String id, String[] groups, NodeHostImpl host, boolean standalone) {
+    this.id = id;
+    this.groups = groups;
+    this.host = host;
+    this.standalone = standalone;
+  }
+
+  NodeHostImpl host() {
+    return host;
+  }
+
+  @Override
+  public String id() {
+    return id;
+  }
+
+  @Override
+  public String namespace() {
+    return host.namespace;
+  }
+
+  @Override
+  public Set<String> groups() {
+    return Set.of(groups);
+  }
+
+  @Override
+  public Mono<Void> start() {
+    return host.start().then(host.attach(this));
+  }
+
+  // ---- sending
+
+  @Override
+  public Mono<Void> send(Message message) {
+    Message m = prepare(message, Message.Kind.MESSAGE, true);
+    return host.send(host.mailbox, m.destination().get(), m);
+  }
+
+  @Override
+  public Tracked isend(Message message) {
+    Message m = prepare(message, message.sessionType() == Message.SessionType.TASK ? Message.Kind.REQUEST
+        : Message.Kind.MESSAGE, true);
+    Mono<Void> acked = host.send(host.mailbox, m.destination().get(), m).cache();
+    acked.subscribe(null, e -> { });
+    return new Tracked() {
+      @Override
+      public String messageId() {
+        return m.id();
+      }
+
+      @Override
+      public String sessionId() {
+        return m.sessionId();
+      }
+
+      @Override
+      public Mono<Void> acked() {
+        return acked;
+      }
+    };
+  }
+
+  @Override
+  public Mono<Message> request(Message message) {
+    return request(message, host.defaultDeadline);
+  }
+
+  @Override
+  public Mono<Message> request(Message message, Duration deadline) {
+    requirePositive(deadline);
+    return rawRequest(message, deadline).flatMap(r -> r.error().isPresent()
+        ? Mono.error(r.error().get().toException()) : Mono.just(r));
+  }
+
+  /** Emits the reply message even when it carries an error; fails on timeout, not-found, send failure. */
+  Mono<Message> rawRequest(Message message, Duration deadline) {
+    return Mono.defer(() -> {
+      Message m = prepare(message.toBuilder().sessionType(Message.SessionType.TASK)
+          .deadline(Instant.now().plus(deadline)).attribute(Calls.CALL_ATTRIBUTE, "1").build(),
+          Message.Kind.REQUEST, true);
+      String dest = m.destination().get();
+      long start = System.nanoTime();
+      return host.awaitAlive(dest, deadline)
+          .then(host.calls.call(m.id(), "request '" + m.tag() + "' to " + dest, deadline,
+              host.send(host.mailbox, dest, m), host.timer))
+          .doOnSuccess(r -> host.metrics.requestLatency.record(System.nanoTime() - start,
+              java.util.concurrent.TimeUnit.NANOSECONDS));
+    });
+  }
+
+  @Override
+  public Mono<Void> reply(Message request, Message reply) {
+    Objects.requireNonNull(request, "request");
+    Objects.requireNonNull(reply, "reply");
+    String to = request.replyTo().orElse(request.source());
+    if (to == null) {
+      throw new IllegalArgumentException("The request has neither a reply-to nor a source; it was not received.");
+    }
+    Message.Builder b = reply.toBuilder().to(to).inReplyTo(request.id()).sessionId(request.sessionId())
+        .sessionType(request.sessionType()).deadline(request.deadline().orElse(null))
+        .traceparent(Trace.child(request.traceparent().orElse(null)));
+    String call = request.attributes().get(Calls.CALL_ATTRIBUTE);
+    if (call != null) {
+      b.attribute(Calls.CALL_ATTRIBUTE, call);
+    }
+    Message m = prepare(b.build(), Message.Kind.REPLY, false);
+    return host.send(host.mailbox, to, m);
+  }
+
+  @Override
+  public Mono<Void> replyError(Message request, ErrorCode code, String reason) {
+    return reply(request, Message.builder().tag(request.tag()).error(code, reason).build());
+  }
+
+  @Override
+  public Mono<Gathered> scatter(List<Message> requests, GatherPolicy policy) {
+    Objects.requireNonNull(policy, "policy");
+    Set<String> expected = new LinkedHashSet<>();
+    for (Message r : requests) {
+      String d = r.destination().orElseThrow(() -> new IllegalArgumentException(
+          "Every scatter request needs a destination; '" + r.tag() + "' has none."));
+      if (!expected.add(d)) {
+        throw new IllegalArgumentException("Two scatter requests go to '" + d + "'; send one per destination.");
+      }
+    }
+    Duration deadline = policy.deadline().orElse(host.defaultDeadline);
+    return Mono.defer(() -> {
+      Instant end = Instant.now().plus(deadline);
+      Flux<Message> replies = Flux.merge(requests.stream()
+          .map(r -> asReply(r.destination().get(), r.tag(), rawRequest(r, deadline))).toList());
+      Map<String, Message> byDest = new HashMap<>();
+      requests.forEach(r -> byDest.put(r.destination().get(), r));
+      return Gatherer.gather(expected, policy, deadline, replies,
+          dest -> retry(byDest.get(dest), end), host.timer).publishOn(host.delivery);
+    });
+  }
+
+  private Mono<Message> retry(Message original, Instant end) {
+    Duration left = Duration.between(Instant.now(), end);
+    if (left.isNegative() || left.isZero()) {
+      return Mono.just(errorReply(original.destination().get(), original.tag(), ErrorCode.TIMEOUT, "deadline passed"));
+    }
+    Message again = original.toBuilder().id(null).build();
+    return asReply(original.destination().get(), original.tag(), rawRequest(again, left));
+  }
+
+  private static Mono<Message> asReply(String dest, String tag, Mono<Message> call) {
+    return call.onErrorResume(NodeException.class, e -> Mono.just(errorReply(dest, tag, e.errorCode(), e.reason())));
+  }
+
+  private static Message errorReply(String dest, String tag, ErrorCode code, String reason) {
+    return Message.builder().tag(tag).source(dest).kind(Message.Kind.REPLY).error(code, reason).build();
+  }
+
+  @Override
+  public Mono<Void> broadcast(String group, Message message) {
+    Message m = prepare(message.toBuilder().to(null).build(), Message.Kind.MESSAGE, false);
+    return host.sendToGroup(group, m);
+  }
+
+  @Override
+  public Mono<Gathered> broadcast(String group, Message request, GatherPolicy policy) {
+    Objects.requireNonNull(policy, "policy");
+    Duration deadline = policy.deadline().orElse(host.defaultDeadline);
+    return Mono.defer(() -> {
+      Instant end = Instant.now().plus(deadline);
+      Message m = prepare(request.toBuilder().to(null).sessionType(Message.SessionType.TASK).deadline(end)
+          .replyTo(id).attribute(Calls.CALL_ATTRIBUTE, "1").build(), Message.Kind.REQUEST, false);
+      Set<String> expected = new LinkedHashSet<>(host.presence.members(io.fedstream.schemas.Topics.normalise(group)));
+      expected.remove(id);
+      Flux<Message> replies = host.calls.collect(m.id(), deadline, host.sendToGroup(group, m), host.timer);
+      return Gatherer.gather(expected, policy, deadline, replies,
+          dest -> retry(request.toBuilder().to(dest).sessionId(m.sessionId()).build(), end), host.timer)
+          .publishOn(host.delivery);
+    });
+  }
+
+  /** Fills in source, kind and trace; checks the destination. */
+  private Message prepare(Message message, Message.Kind kind, boolean needsDestination) {
+    Objects.requireNonNull(message, "message");
+    if (needsDestination && message.destination().isEmpty()) {
+      throw new IllegalArgumentException("Message '" + message.tag() + "' has no destination: call to(nodeId).");
+    }
+    Message.Builder b = message.toBuilder().source(id).kind(kind);
+    if (message.traceparent().isEmpty()) {
+      b.traceparent(Trace.newTraceparent());
+    }
+    return b.build();
+  }
+
+  private static void requirePositive(Duration d) {
+    if (d == null || d.isNegative() || d.isZero()) {
+      throw new IllegalArgumentException("deadline must be positive, was " + d);
+    }
+  }
+
+  // ---- receiving
+
+  @Override
+  public Flux<Message> receive() {
+    return inbound(null);
+  }
+
+  @Override
+  public Flux<Message> receiveById(String sessionId) {
+    Objects.requireNonNull(sessionId, "sessionId");
+    return inbound(sessionId);
+  }
+
+  private Flux<Message> inbound(String sessionId) {
+    Flux<Delivery> source = Flux.create(sink -> {
+      synchronized (this) {
+        if (closed) {
+          sink.complete();
+          return;
+        }
+        if (sessionId == null) {
+          if (receiver != null && !receiver.isCancelled()) {
+            sink.error(new IllegalStateException("Node '" + id + "' already has a receive() subscriber."));
+            return;
+          }
+          receiver = sink;
+        } else {
+          if (sessions == null) {
+            sessions = new HashMap<>(4);
+          }
+          FluxSink<Delivery> previous = sessions.get(sessionId);
+          if (previous != null && !previous.isCancelled()) {
+            sink.error(new IllegalStateException("Session '" + sessionId + "' of node '" + id
+                + "' already has a receiveById subscriber."));
+            return;
+          }
+          sessions.put(sessionId, sink);
+        }
+      }
+      sink.onRequest(n -> drain());
+      sink.onDispose(() -> {
+        synchronized (this) {
+          if (sessionId == null) {
+            if (receiver == sink) {
+              receiver = null;
+            }
+          } else if (sessions != null) {
+            sessions.remove(sessionId, sink);
+          }
+        }
+      });
+      drain();
+    });
+    return source.publishOn(host.delivery, 32)
+        .transform(Operators.<Delivery, Message>lift((sc, actual) -> new Unwrap(actual)))
+        .doOnDiscard(Delivery.class, this::requeue);
+  }
+
+  @Override
+  public Disposable serve(String tag, Function<Message, Mono<Message>> handler) {
+    Objects.requireNonNull(tag, "tag");
+    Objects.requireNonNull(handler, "handler");
+    List<Delivery> waiting = new java.util.ArrayList<>();
+    synchronized (this) {
+      if (handlers == null) {
+        handlers = new HashMap<>(4);
+      }
+      if (handlers.putIfAbsent(tag, handler) != null) {
+        throw new IllegalStateException("Tag '" + tag + "' of node '" + id + "' already has a handler.");
+      }
+      if (queue != null) {
+        for (Iterator<Delivery> it = queue.iterator(); it.hasNext();) {
+          Delivery d = it.next();
+          if (d.message.tag().equals(tag)) {
+            it.remove();
+            waiting.add(d);
+          }
+        }
+      }
+    }
+    waiting.forEach(d -> host.runHandler(this, handler, d));
+    return () -> {
+      synchronized (this) {
+        handlers.remove(tag, handler);
+      }
+    };
+  }
+
+  /** A message for this node, from the poll thread. */
+  void offer(Delivery d) {
+    Function<Message, Mono<Message>> h;
+    synchronized (this) {
+      h = handlers == null ? null : handlers.get(d.message.tag());
+      if (h == null) {
+        if (queue == null) {
+          queue = new ArrayDeque<>();
+        }
+        queue.add(d);
+      }
+    }
+    if (h != null) {
+      host.runHandler(this, h, d);
+    } else {
+      drain();
+    }
+  }
+
+  private synchronized void requeue(Delivery d) {
+    if (closed) {
+      return;
+    }
+    if (queue == null) {
+      queue = new ArrayDeque<>();
+    }
+    if (queue.isEmpty() || queue.peekFirst().seq > d.seq) {
+      queue.addFirst(d);
+      return;
+    }
+    // rare: several deliveries come back from a cancelled subscriber; put this one in arrival order
+    java.util.List<Delivery> all = new java.util.ArrayList<>(queue);
+    int i = 0;
+    while (i < all.size() && all.get(i).seq < d.seq) {
+      i++;
+    }
+    all.add(i, d);
+    queue.clear();
+    queue.addAll(all);
+  }
+
+  private synchronized void drain() {
+    if (draining) {
+      missed = true;
+      return;
+    }
+    draining = true;
+    try {
+      do {
+        missed = false;
+        if (queue == null || queue.isEmpty()) {
+          break;
+        }
+        // Demand can grow on another thread during a pass; once a subscriber was skipped for lack of
+        // demand, later messages for it wait for the next pass, so it never sees them out of order.
+        java.util.Set<FluxSink<Delivery>> full = null;
+        for (Iterator<Delivery> it = queue.iterator(); it.hasNext();) {
+          Delivery d = it.next();
+          FluxSink<Delivery> s = sessions == null ? null : sessions.get(d.message.sessionId());
+          if (s == null || s.isCancelled()) {
+            s = receiver;
+          }
+          if (s == null || s.isCancelled() || (full != null && full.contains(s))) {
+            continue;
+          }
+          if (s.requestedFromDownstream() > 0) {
+            it.remove();
+            s.next(d);
+          } else {
+            if (full == null) {
+              full = new java.util.HashSet<>(4);
+            }
+            full.add(s);
+          }
+        }
+      } while (missed);
+    } finally {
+      draining = false;
+    }
+  }
+
+  /** Ends the inbound streams; undelivered messages stay uncommitted, so a restart gets them again. */
+  void closeInbound() {
+    FluxSink<Delivery> r;
+    Map<String, FluxSink<Delivery>> s;
+    synchronized (this) {
+      closed = true;
+      r = receiver;
+      s = sessions == null ? Map.of() : new HashMap<>(sessions);
+      receiver = null;
+      sessions = null;
+      queue = null;
+    }
+    if (r != null) {
+      r.complete();
+    }
+    s.values().forEach(FluxSink::complete);
+  }
+
+  synchronized int queued() {
+    return queue == null ? 0 : queue.size();
+  }
+
+  // ---- presence
+
+  @Override
+  public Flux<PresenceEvent> presence() {
+    return Flux.defer(() -> Flux.concat(Flux.fromIterable(host.presence.snapshot()), host.presence.events()));
+  }
+
+  @Override
+  public Set<String> members(String group) {
+    return host.presence.members(io.fedstream.schemas.Topics.normalise(group));
+  }
+
+  @Override
+  public Mono<Set<String>> awaitMembers(String group, int n, Duration deadline) {
+    requirePositive(deadline);
+    String g = io.fedstream.schemas.Topics.requireName("group", group);
+    return Flux.merge(host.presence.events().filter(e -> e.groups().contains(g)).map(e -> members(g)),
+            Mono.fromCallable(() -> members(g)))
+        .filter(s -> s.size() >= n)
+        .next()
+        .timeout(deadline, Mono.error(() -> new NodeException.DeadlineExceededException(
+            "fewer than " + n + " members of group '" + g + "' alive after " + deadline.toMillis() + " ms: "
+                + members(g))), host.timer)
+        .publishOn(host.delivery);
+  }
+
+  @Override
+  public void close() {
+    if (standalone) {
+      host.close();
+    } else {
+      host.removeNode(this);
+    }
+  }
+
+  @Override
+  public String toString() {
+    return "Node{" + id + "@" + host.namespace + "}";
+  }
+}

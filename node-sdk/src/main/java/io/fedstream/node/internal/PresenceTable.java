@@ -1,0 +1,114 @@
+package io.fedstream.node.internal;
+
+import io.fedstream.avro.Heartbeat;
+import io.fedstream.avro.PresenceStatus;
+import io.fedstream.node.PresenceEvent;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Sinks;
+
+/**
+ * Who is alive, computed from heartbeats on the presence topic: a node is alive while its last
+ * heartbeat is younger than the timeout it announced; a tombstone or a LEAVING heartbeat makes it
+ * leave at once.
+ */
+final class PresenceTable {
+
+  private static final class Entry {
+    String[] groups;
+    long lastMs;
+    int timeoutMs;
+    boolean alive;
+  }
+
+  private final Map<String, Entry> table = new HashMap<>();
+  private final Sinks.Many<PresenceEvent> events = Sinks.many().multicast().directBestEffort();
+
+  synchronized void onHeartbeat(String nodeId, Heartbeat hb, long nowMs) {
+    if (nodeId == null) {
+      return;
+    }
+    if (hb == null || hb.getStatus() == PresenceStatus.LEAVING) {
+      Entry e = table.get(nodeId);
+      if (e != null && e.alive) {
+        e.alive = false;
+        emit(PresenceEvent.Type.LEFT, nodeId, e);
+      }
+      if (hb == null) {
+        table.remove(nodeId);
+      }
+      return;
+    }
+    Entry e = table.computeIfAbsent(nodeId, k -> new Entry());
+    e.groups = hb.getGroups().toArray(new String[0]);
+    e.lastMs = Math.max(e.lastMs, hb.getSentAt().toEpochMilli());
+    e.timeoutMs = hb.getTimeoutMs();
+    boolean aliveNow = nowMs - e.lastMs <= e.timeoutMs;
+    if (aliveNow && !e.alive) {
+      e.alive = true;
+      emit(PresenceEvent.Type.JOINED, nodeId, e);
+    }
+  }
+
+  synchronized void expire(long nowMs) {
+    for (Map.Entry<String, Entry> en : table.entrySet()) {
+      Entry e = en.getValue();
+      if (e.alive && nowMs - e.lastMs > e.timeoutMs) {
+        e.alive = false;
+        emit(PresenceEvent.Type.LEFT, en.getKey(), e);
+      }
+    }
+  }
+
+  synchronized boolean alive(String nodeId) {
+    Entry e = table.get(nodeId);
+    return e != null && e.alive;
+  }
+
+  synchronized Set<String> members(String group) {
+    Set<String> out = new LinkedHashSet<>();
+    for (Map.Entry<String, Entry> en : table.entrySet()) {
+      Entry e = en.getValue();
+      if (e.alive) {
+        for (String g : e.groups) {
+          if (g.equals(group)) {
+            out.add(en.getKey());
+            break;
+          }
+        }
+      }
+    }
+    return out;
+  }
+
+  synchronized List<PresenceEvent> snapshot() {
+    List<PresenceEvent> out = new ArrayList<>();
+    Instant now = Instant.now();
+    table.forEach((id, e) -> {
+      if (e.alive) {
+        out.add(new PresenceEvent(PresenceEvent.Type.JOINED, id, Set.copyOf(java.util.Arrays.asList(e.groups)), now));
+      }
+    });
+    return out;
+  }
+
+  Flux<PresenceEvent> events() {
+    return events.asFlux();
+  }
+
+  void complete() {
+    synchronized (this) {
+      events.tryEmitComplete();
+    }
+  }
+
+  private void emit(PresenceEvent.Type type, String nodeId, Entry e) {
+    events.tryEmitNext(new PresenceEvent(type, nodeId, Set.copyOf(java.util.Arrays.asList(e.groups)), Instant.now()));
+  }
+}

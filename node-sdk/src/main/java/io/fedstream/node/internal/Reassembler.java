@@ -1,0 +1,221 @@
+package io.fedstream.node.internal;
+
+import io.fedstream.avro.ChunkDescriptor;
+import io.fedstream.avro.Envelope;
+import io.fedstream.avro.Transfer;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Reassembles chunked payloads into files as their CHUNK records arrive: each chunk's SHA-256 is
+ * checked and its bytes are written at their offset, so at most one chunk is in memory; the
+ * whole payload's SHA-256 is checked when the announcing envelope arrives. A missing or corrupt
+ * chunk fails only that payload. A transfer that makes no progress for the stall timeout is
+ * abandoned. Used by the poll thread only.
+ */
+final class Reassembler {
+
+  private static final Logger LOG = LoggerFactory.getLogger(Reassembler.class);
+
+  /** The result of completing one payload. */
+  static final class Result {
+    final Path file;
+    final String error;
+    final List<Offsets.Token> tokens;
+
+    Result(Path file, String error, List<Offsets.Token> tokens) {
+      this.file = file;
+      this.error = error;
+      this.tokens = tokens;
+    }
+  }
+
+  private static final class Partial {
+    final Path path;
+    final FileChannel channel;
+    final MessageDigest whole = sha256();
+    final List<Offsets.Token> tokens = new ArrayList<>();
+    int next;
+    long bytes;
+    String error;
+    long lastProgressMs;
+
+    Partial(Path path) throws IOException {
+      this.path = path;
+      this.channel = FileChannel.open(path, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING,
+          StandardOpenOption.WRITE);
+    }
+  }
+
+  private final Path dir;
+  private final long stallMs;
+  private final Map<String, Partial> partials = new HashMap<>();
+
+  Reassembler(Path dir, long stallMs) {
+    this.dir = dir;
+    this.stallMs = stallMs;
+  }
+
+  static MessageDigest sha256() {
+    try {
+      return MessageDigest.getInstance("SHA-256");
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /** Takes one CHUNK record; its token is held until the payload is delivered or abandoned. */
+  void chunk(String topic, Envelope e, Offsets.Token token, long nowMs) {
+    ChunkDescriptor c = e.getChunk();
+    if (c == null || e.getPayloads().size() != 1) {
+      LOG.warn("CHUNK record {} on {} has no chunk descriptor or not one payload; ignored", e.getMessageId(), topic);
+      token.done();
+      return;
+    }
+    String key = topic + '|' + c.getTransferId() + '|' + c.getPayloadName();
+    Partial p = partials.get(key);
+    if (p == null) {
+      try {
+        Files.createDirectories(dir);
+        p = new Partial(dir.resolve("fedstream-" + safe(c.getTransferId()) + "-" + safe(c.getPayloadName()) + ".part"));
+      } catch (IOException ex) {
+        LOG.error("cannot create a file for transfer {} in {}: {}", c.getTransferId(), dir, ex.toString());
+        token.done();
+        return;
+      }
+      partials.put(key, p);
+    }
+    p.tokens.add(token);
+    p.lastProgressMs = nowMs;
+    if (p.error != null) {
+      return;
+    }
+    if (c.getIndex() < p.next) {
+      return; // a redelivered chunk we already have
+    }
+    if (c.getIndex() > p.next) {
+      p.error = "chunk " + p.next + " of " + c.getCount() + " is missing (chunk " + c.getIndex() + " came next)";
+      return;
+    }
+    ByteBuffer data = e.getPayloads().get(0).getData();
+    MessageDigest d = sha256();
+    d.update(data.duplicate());
+    if (!MessageDigest.isEqual(d.digest(), bytes(c.getSha256()))) {
+      p.error = "chunk " + c.getIndex() + " of " + c.getCount() + " does not match its SHA-256";
+      return;
+    }
+    try {
+      ByteBuffer w = data.duplicate();
+      long pos = c.getOffset();
+      while (w.hasRemaining()) {
+        pos += p.channel.write(w, pos);
+      }
+    } catch (IOException ex) {
+      p.error = "cannot write chunk " + c.getIndex() + " to " + p.path + ": " + ex;
+      return;
+    }
+    p.whole.update(data.duplicate());
+    p.bytes += data.remaining();
+    p.next++;
+  }
+
+  /** Completes a payload announced by an envelope's Transfer; always returns (file or error). */
+  Result complete(String topic, String payloadName, Transfer t) {
+    Partial p = partials.remove(topic + '|' + t.getTransferId() + '|' + payloadName);
+    if (p == null) {
+      return new Result(null, "no chunk of payload '" + payloadName + "' (transfer " + t.getTransferId() + ") arrived",
+          List.of());
+    }
+    close(p);
+    String error = p.error;
+    if (error == null && p.next != t.getChunkCount()) {
+      error = "payload '" + payloadName + "' has " + p.next + " of " + t.getChunkCount() + " chunks";
+    }
+    if (error == null && p.bytes != t.getTotalSize()) {
+      error = "payload '" + payloadName + "' has " + p.bytes + " of " + t.getTotalSize() + " bytes";
+    }
+    if (error == null && !MessageDigest.isEqual(p.whole.digest(), bytes(t.getSha256()))) {
+      error = "payload '" + payloadName + "' does not match its SHA-256";
+    }
+    if (error != null) {
+      delete(p.path);
+      return new Result(null, error, p.tokens);
+    }
+    Path done = p.path.resolveSibling(p.path.getFileName().toString().replace(".part", ""));
+    try {
+      Files.move(p.path, done, StandardCopyOption.REPLACE_EXISTING);
+    } catch (IOException ex) {
+      delete(p.path);
+      return new Result(null, "cannot move the reassembled payload to " + done + ": " + ex, p.tokens);
+    }
+    return new Result(done, null, p.tokens);
+  }
+
+  /** Abandons transfers without progress for the stall timeout. */
+  void expire(long nowMs) {
+    for (Iterator<Map.Entry<String, Partial>> it = partials.entrySet().iterator(); it.hasNext();) {
+      Partial p = it.next().getValue();
+      if (nowMs - p.lastProgressMs > stallMs) {
+        LOG.warn("abandoning transfer into {}: no chunk for {} ms", p.path, stallMs);
+        it.remove();
+        close(p);
+        delete(p.path);
+        p.tokens.forEach(Offsets.Token::done);
+      }
+    }
+  }
+
+  /** Closes and deletes every unfinished transfer (the host is closing; positions are not committed). */
+  void closeAll() {
+    for (Partial p : partials.values()) {
+      close(p);
+      delete(p.path);
+    }
+    partials.clear();
+  }
+
+  int inProgress() {
+    return partials.size();
+  }
+
+  private static void close(Partial p) {
+    try {
+      p.channel.close();
+    } catch (IOException e) {
+      // the file is deleted or moved next; nothing to keep
+    }
+  }
+
+  private static void delete(Path path) {
+    try {
+      Files.deleteIfExists(path);
+    } catch (IOException e) {
+      LOG.warn("cannot delete {}: {}", path, e.toString());
+    }
+  }
+
+  private static String safe(String s) {
+    return s.replaceAll("[^A-Za-z0-9._-]", "_");
+  }
+
+  static byte[] bytes(ByteBuffer b) {
+    ByteBuffer d = b.duplicate();
+    byte[] a = new byte[d.remaining()];
+    d.get(a);
+    return a;
+  }
+}

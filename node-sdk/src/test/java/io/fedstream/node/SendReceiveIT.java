@@ -1,0 +1,84 @@
+package io.fedstream.node;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.fedstream.testkit.FedStreamExtension;
+import io.fedstream.testkit.Platform;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import reactor.core.publisher.Mono;
+import reactor.test.StepVerifier;
+
+@ExtendWith(FedStreamExtension.class)
+class SendReceiveIT {
+
+  @Test
+  void sendIsReceivedInOrderWithArgsAndPayloads(Platform platform) {
+    String ns = platform.newNamespace();
+    try (Node a = Nodes.start(platform, ns, "a"); Node b = Nodes.start(platform, ns, "b")) {
+      for (int i = 0; i < 20; i++) {
+        a.send(Message.builder().tag("n").to("b").arg("i", i).arg("nested", Map.of("l", List.of(1, "x", true)))
+            .payload(Payload.ofBytes("blob", new byte[] {1, 2, (byte) i})).build()).block(Nodes.WAIT);
+      }
+      StepVerifier.create(b.receive().take(20).map(m -> ((Long) m.arg("i")).intValue()).collectList())
+          .assertNext(l -> assertEquals(java.util.stream.IntStream.range(0, 20).boxed().toList(), l))
+          .expectComplete()
+          .verify(Nodes.WAIT);
+      Message m = a.request(Message.builder().tag("echo").to("b").build(), Duration.ofMillis(1)).onErrorResume(e -> Mono.empty()).block();
+      assertEquals(null, m);
+    }
+  }
+
+  @Test
+  void requestGetsReplyFromServeHandlerAndCodedErrors(Platform platform) {
+    String ns = platform.newNamespace();
+    try (Node server = Nodes.start(platform, ns, "server"); Node client = Nodes.start(platform, ns, "client")) {
+      server.serve("add", req -> Mono.just(Message.builder().tag("sum")
+          .arg("sum", (Long) req.arg("x") + (Long) req.arg("y")).build()));
+      server.serve("bad", req -> Mono.error(new NodeException.CallerException("x must be positive")));
+      server.serve("boom", req -> Mono.error(new IllegalStateException("kaput")));
+      Message reply = client.request(Message.builder().tag("add").to("server").arg("x", 2).arg("y", 3).build(),
+          Nodes.WAIT).block(Nodes.WAIT);
+      assertEquals(5L, reply.arg("sum"));
+      assertEquals("server", reply.source());
+      StepVerifier.create(client.request(Message.builder().tag("bad").to("server").build(), Nodes.WAIT))
+          .expectErrorSatisfies(e -> {
+            assertInstanceOf(NodeException.CallerException.class, e);
+            assertTrue(e.getMessage().contains("x must be positive"), e.getMessage());
+          })
+          .verify(Nodes.WAIT);
+      StepVerifier.create(client.request(Message.builder().tag("boom").to("server").build(), Nodes.WAIT))
+          .expectErrorSatisfies(e -> assertInstanceOf(NodeException.HandlerException.class, e))
+          .verify(Nodes.WAIT);
+      StepVerifier.create(client.request(Message.builder().tag("add").to("nobody").build(), Duration.ofSeconds(1)))
+          .expectErrorSatisfies(e -> assertInstanceOf(NodeException.NotFoundException.class, e))
+          .verify(Nodes.WAIT);
+    }
+  }
+
+  @Test
+  void topicsAreCreatedOnDemandWithTheContractSettings(Platform platform) throws Exception {
+    String ns = platform.newNamespace();
+    try (Node n = Nodes.start(platform, ns, "n", "g1")) {
+      n.broadcast("g2", Message.builder().tag("x").build()).block(Nodes.WAIT);
+      for (String t : List.of(io.fedstream.schemas.Topics.mailbox(ns), io.fedstream.schemas.Topics.presence(ns),
+          io.fedstream.schemas.Topics.deadLetter(ns), io.fedstream.schemas.Topics.group(ns, "g1"),
+          io.fedstream.schemas.Topics.group(ns, "g2"))) {
+        io.fedstream.schemas.TopicSettings want = io.fedstream.schemas.TopicSettings.forTopic(t);
+        var d = platform.admin().describeTopics(List.of(t)).allTopicNames().get().get(t);
+        assertEquals(want.partitions(), d.partitions().size(), t);
+        var res = new org.apache.kafka.common.config.ConfigResource(
+            org.apache.kafka.common.config.ConfigResource.Type.TOPIC, t);
+        var cfg = platform.admin().describeConfigs(List.of(res)).all().get().get(res);
+        for (Map.Entry<String, String> e : want.configs().entrySet()) {
+          assertEquals(e.getValue(), cfg.get(e.getKey()).value(), t + " " + e.getKey());
+        }
+      }
+    }
+  }
+}
