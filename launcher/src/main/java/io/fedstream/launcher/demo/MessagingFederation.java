@@ -1,5 +1,6 @@
 package io.fedstream.launcher.demo;
 
+import io.fedstream.node.NodeConfig;
 import io.fedstream.schemas.FedStreamException;
 import io.fedstream.schemas.Topics;
 import java.io.PrintWriter;
@@ -16,7 +17,6 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -25,13 +25,18 @@ import java.util.concurrent.atomic.AtomicInteger;
  * server replies to the sender, and every node prints what it received, with the sender and the
  * time it was sent.
  *
- * <p>The federation logic ({@link #client} and {@link #server}) talks only to {@link Node}, so it
- * can move onto the node SDK unchanged.
+ * <p>Every participant is a node of the FedStream SDK; the tutorial's logic ({@link #client} and
+ * {@link #server}) sees only the tutorial's {@code send} and {@code receive} ({@link Node}).
  */
 public final class MessagingFederation {
 
   /** The server's node id. */
   public static final String SERVER = "server";
+
+  /** The group every client joins; the server waits for all of them before the first round. */
+  public static final String CLIENTS = "clients";
+
+  private static final String ROUND = "round";
 
   private static final DateTimeFormatter TIME =
       DateTimeFormatter.ofPattern("HH:mm:ss.SSS").withZone(ZoneId.systemDefault());
@@ -85,6 +90,8 @@ public final class MessagingFederation {
 
   /**
    * Runs the federation to the end: every client does its rounds and the server answers each.
+   * Each participant is its own FedStream {@link io.fedstream.node.Node} (its own producer and
+   * consumer), as separate processes of a real federation would be.
    *
    * @return what happened
    * @throws FedStreamException {@code TIMEOUT} if a node waits too long for a message,
@@ -95,40 +102,49 @@ public final class MessagingFederation {
     for (int i = 1; i <= clients; i++) {
       clientIds.add("client-" + i);
     }
-    List<String> all = new ArrayList<>(clientIds);
-    all.add(SERVER);
     Map<String, Integer> received = new ConcurrentHashMap<>();
     AtomicInteger sent = new AtomicInteger();
     long t0 = System.nanoTime();
-    try (MailboxHost host = new MailboxHost(bootstrapServers, registryUrl, namespace, all, out)) {
-      ExecutorService pool = Executors.newFixedThreadPool(all.size());
-      try {
-        List<Future<?>> nodes = new ArrayList<>();
-        nodes.add(pool.submit(() -> server(node(host, SERVER, received, sent), clients * rounds)));
-        for (String id : clientIds) {
-          nodes.add(pool.submit(() -> client(node(host, id, received, sent), rounds)));
-        }
-        for (Future<?> f : nodes) {
-          f.get();
-        }
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new FedStreamException("CANCELLED", "the demo was interrupted");
-      } catch (ExecutionException e) {
-        if (e.getCause() instanceof RuntimeException re) {
-          throw re;
-        }
-        throw new FedStreamException("HANDLER", "a node failed: " + e.getCause(), e.getCause());
-      } finally {
-        pool.shutdownNow();
-        try {
-          pool.awaitTermination(10, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-        }
+    NodeConfig base = NodeConfig.builder()
+        .bootstrapServers(bootstrapServers)
+        .registryUrl(registryUrl)
+        .namespace(namespace)
+        .nodeId(SERVER)
+        .build();
+    Map<String, io.fedstream.node.Node> sdkNodes = new java.util.LinkedHashMap<>();
+    ExecutorService pool = Executors.newFixedThreadPool(clients + 1);
+    try {
+      sdkNodes.put(SERVER, io.fedstream.node.Node.create(base));
+      for (String id : clientIds) {
+        sdkNodes.put(id, io.fedstream.node.Node.create(base.toBuilder().nodeId(id).groups(CLIENTS).build()));
       }
-      return new Report(namespace, host.topic(), sent.get(), Map.copyOf(received), Duration.ofNanos(System.nanoTime() - t0));
+      // Every node is up (its mailbox assigned, its heartbeat out) before anyone sends.
+      for (io.fedstream.node.Node n : sdkNodes.values()) {
+        n.start().block(receiveTimeout);
+      }
+      sdkNodes.get(SERVER).awaitMembers(CLIENTS, clients, receiveTimeout).block();
+      List<Future<?>> nodes = new ArrayList<>();
+      nodes.add(pool.submit(() -> server(node(sdkNodes.get(SERVER), received, sent), clients * rounds)));
+      for (String id : clientIds) {
+        nodes.add(pool.submit(() -> client(node(sdkNodes.get(id), received, sent), rounds)));
+      }
+      for (Future<?> f : nodes) {
+        f.get();
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new FedStreamException("CANCELLED", "the demo was interrupted");
+    } catch (ExecutionException e) {
+      if (e.getCause() instanceof RuntimeException re) {
+        throw re;
+      }
+      throw new FedStreamException("HANDLER", "a node failed: " + e.getCause(), e.getCause());
+    } finally {
+      pool.shutdownNow();
+      sdkNodes.values().forEach(io.fedstream.node.Node::close);
     }
+    return new Report(namespace, Topics.mailbox(namespace), sent.get(), Map.copyOf(received),
+        Duration.ofNanos(System.nanoTime() - t0));
   }
 
   /** The tutorial's client: send to the server, wait for the reply, print it; once per round. */
@@ -147,24 +163,36 @@ public final class MessagingFederation {
     }
   }
 
-  private Node node(MailboxHost host, String id, Map<String, Integer> received, AtomicInteger sent) {
+  private Node node(io.fedstream.node.Node sdk, Map<String, Integer> received, AtomicInteger sent) {
     return new Node() {
       @Override
       public String id() {
-        return id;
+        return sdk.id();
       }
 
       @Override
       public void send(String header, Map<String, String> body, String to, int round) {
-        host.send(id, to, header, body, round);
+        sdk.send(io.fedstream.node.Message.builder().tag(header).to(to).args(body).arg(ROUND, round).build())
+            .block(receiveTimeout);
         sent.incrementAndGet();
       }
 
       @Override
       public Message receive() {
-        Message m = host.receive(id, receiveTimeout);
-        received.merge(id, 1, Integer::sum);
-        print(id, m);
+        io.fedstream.node.Message in = sdk.receive().next().block(receiveTimeout);
+        if (in == null) {
+          throw new FedStreamException("TIMEOUT", sdk.id() + " received nothing within " + receiveTimeout.toSeconds() + " s");
+        }
+        Map<String, String> body = new java.util.TreeMap<>();
+        in.args().forEach((k, v) -> {
+          if (!k.equals(ROUND)) {
+            body.put(k, String.valueOf(v));
+          }
+        });
+        Object round = in.arg(ROUND);
+        Message m = new Message(in.source(), body, in.createdAt(), round instanceof Number n ? n.intValue() : 0);
+        received.merge(sdk.id(), 1, Integer::sum);
+        print(sdk.id(), m);
         return m;
       }
     };

@@ -32,7 +32,9 @@ public final class SchemaRegistryClient {
   private final String baseUrl;
   private final HttpClient http;
   private final Duration timeout;
-  private final Map<String, Integer> idsBySubjectAndSchema = new ConcurrentHashMap<>();
+  // Keyed by the Schema object itself: its hash is cached and equals short-circuits on identity, so
+  // a hit costs no rendering of the schema to JSON (that happens once per miss).
+  private final Map<SubjectSchema, Integer> idsBySubjectAndSchema = new ConcurrentHashMap<>();
   private final Map<Integer, Schema> schemasById = new ConcurrentHashMap<>();
 
   private SchemaRegistryClient(String baseUrl, Duration timeout) {
@@ -94,11 +96,12 @@ public final class SchemaRegistryClient {
   public int register(String subject, Schema schema) {
     Objects.requireNonNull(subject, "subject");
     Objects.requireNonNull(schema, "schema");
-    String text = schema.toString();
-    Integer cached = idsBySubjectAndSchema.get(subject + '\u0000' + text);
+    SubjectSchema key = new SubjectSchema(subject, schema);
+    Integer cached = idsBySubjectAndSchema.get(key);
     if (cached != null) {
       return cached;
     }
+    String text = schema.toString();
     String body;
     try {
       body = JSON.writeValueAsString(Map.of("schema", text));
@@ -118,7 +121,7 @@ public final class SchemaRegistryClient {
       throw new SchemaRegistryException("UNAVAILABLE", 200,
           "Schema registry at " + baseUrl + " answered a registration without an id: " + answer, null);
     }
-    idsBySubjectAndSchema.put(subject + '\u0000' + text, id);
+    idsBySubjectAndSchema.put(key, id);
     schemasById.putIfAbsent(id, schema);
     return id;
   }
@@ -177,6 +180,9 @@ public final class SchemaRegistryClient {
     String code = status >= 400 && status < 500 ? clientErrorCode : "UNAVAILABLE";
     throw new SchemaRegistryException(code, status, "Schema registry at " + baseUrl + " answered HTTP "
         + status + " when asked to " + what + ": " + abbreviate(response.body()), null);
+  }
+
+  private record SubjectSchema(String subject, Schema schema) {
   }
 
   private static String encode(String s) {
