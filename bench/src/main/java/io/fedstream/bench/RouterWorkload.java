@@ -117,6 +117,7 @@ final class RouterWorkload extends Workload {
       return v;
     } finally {
       cluster.deleteTopics(in, out);
+      TempFiles.deleteTree(stateDir);
     }
   }
 
