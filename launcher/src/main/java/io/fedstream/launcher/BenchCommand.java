@@ -6,7 +6,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Unmatched;
 
 /** {@code fedstream bench}: runs the benchmarks module's entry point when it is on the class path. */
@@ -17,11 +16,9 @@ final class BenchCommand implements Callable<Integer> {
   /** The benchmarks' main class. */
   static final String BENCH_MAIN = "io.fedstream.bench.Main";
 
+  // One list, so that the benchmark program sees its arguments in the order they were given.
   @Unmatched
   List<String> args = new ArrayList<>();
-
-  @Parameters(arity = "0..*", hidden = true)
-  List<String> positional = new ArrayList<>();
 
   @Override
   public Integer call() throws Exception {
@@ -31,8 +28,7 @@ final class BenchCommand implements Callable<Integer> {
       throw new LauncherException(LauncherException.FAILED, "the benchmarks are not built into this launcher ("
           + BENCH_MAIN + " is not on the class path).");
     }
-    List<String> all = new ArrayList<>(positional);
-    all.addAll(args);
+    List<String> all = new ArrayList<>(args);
     List<String> cmd = new ArrayList<>(List.of(
         System.getProperty("java.home") + File.separator + "bin" + File.separator + "java",
         "-cp", System.getProperty("java.class.path"), BENCH_MAIN));
