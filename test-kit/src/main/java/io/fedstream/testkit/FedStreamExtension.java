@@ -26,6 +26,9 @@ import org.junit.jupiter.api.extension.ParameterResolver;
  */
 public final class FedStreamExtension implements ParameterResolver {
 
+  private static final ExtensionContext.Namespace STORE =
+      ExtensionContext.Namespace.create(FedStreamExtension.class);
+
   /** Creates the extension; JUnit does this. */
   public FedStreamExtension() {
   }
@@ -38,6 +41,9 @@ public final class FedStreamExtension implements ParameterResolver {
 
   @Override
   public Object resolveParameter(ParameterContext parameter, ExtensionContext context) {
-    return SharedPlatform.get();
+    // Kept in the root store so that JUnit closes it when the whole test plan is done, while the JVM
+    // still runs normally (the shutdown hook is only the fallback).
+    return context.getRoot().getStore(STORE).getOrComputeIfAbsent(
+        SharedPlatform.class, k -> SharedPlatform.get(), SharedPlatform.class);
   }
 }

@@ -10,6 +10,9 @@ import org.junit.jupiter.api.extension.ParameterResolver;
  */
 public final class RegistryExtension implements ParameterResolver {
 
+  private static final ExtensionContext.Namespace STORE =
+      ExtensionContext.Namespace.create(RegistryExtension.class);
+
   /** Creates the extension; JUnit does this. */
   public RegistryExtension() {
   }
@@ -21,6 +24,9 @@ public final class RegistryExtension implements ParameterResolver {
 
   @Override
   public Object resolveParameter(ParameterContext parameter, ExtensionContext context) {
-    return SharedPlatform.registry();
+    // Kept in the root store so that JUnit closes it when the whole test plan is done, while the JVM
+    // still runs normally (the shutdown hook is only the fallback).
+    return context.getRoot().getStore(STORE).getOrComputeIfAbsent(
+        SharedPlatform.SharedRegistry.class, k -> SharedPlatform.registry(), SharedPlatform.SharedRegistry.class);
   }
 }
