@@ -14,7 +14,7 @@ import org.apache.kafka.clients.CommonClientConfigs;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.common.test.KafkaClusterTestKit;
-import org.apache.kafka.common.test.TestKitNodes;
+import io.fedstream.testkit.InJvmBroker;
 
 /**
  * The broker (and, when asked for, the schema registry) one workload runs against: an in-process
@@ -47,36 +47,9 @@ final class Cluster implements AutoCloseable {
 
   private static KafkaClusterTestKit startBroker() {
     try {
-      // The same settings as the test-kit's broker, with room for 1 MiB records plus headers.
-      KafkaClusterTestKit cluster = new KafkaClusterTestKit.Builder(new TestKitNodes.Builder()
-          .setCombined(true)
-          .setNumBrokerNodes(1)
-          .setNumControllerNodes(1)
-          .build())
-          .setConfigProp("auto.create.topics.enable", "false")
-          .setConfigProp("message.max.bytes", "4194304")
-          .setConfigProp("group.initial.rebalance.delay.ms", "0")
-          .setConfigProp("offsets.topic.replication.factor", "1")
-          .setConfigProp("offsets.topic.num.partitions", "10")
-          .setConfigProp("transaction.state.log.replication.factor", "1")
-          .setConfigProp("transaction.state.log.min.isr", "1")
-          .setConfigProp("transaction.state.log.num.partitions", "10")
-          .setConfigProp("share.coordinator.state.topic.replication.factor", "1")
-          .setConfigProp("share.coordinator.state.topic.min.isr", "1")
-          .build();
-      // format() prints to System.out; keep standard output for the figures.
-      java.io.PrintStream stdout = System.out;
-      System.setOut(System.err);
-      try {
-        cluster.format();
-      } finally {
-        System.setOut(stdout);
-      }
-      cluster.startup();
-      cluster.waitForReadyBrokers();
-      return cluster;
-    } catch (Exception e) {
-      throw new BenchException("Cannot start the in-process Kafka broker: " + e, e);
+      return InJvmBroker.start();
+    } catch (IllegalStateException e) {
+      throw new BenchException(e.getMessage(), e);
     }
   }
 

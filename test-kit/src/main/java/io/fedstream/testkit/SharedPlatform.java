@@ -11,7 +11,6 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.kafka.clients.CommonClientConfigs;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.common.test.KafkaClusterTestKit;
-import org.apache.kafka.common.test.TestKitNodes;
 
 /** The per-JVM broker and registry behind both extensions; started lazily, closed at JVM end. */
 final class SharedPlatform implements Platform, Registry, AutoCloseable {
@@ -35,7 +34,7 @@ final class SharedPlatform implements Platform, Registry, AutoCloseable {
     if (instance == null) {
       keepKafkaFromEndingTheJvm();
       SharedRegistry r = registry();
-      KafkaClusterTestKit cluster = startBroker();
+      KafkaClusterTestKit cluster = InJvmBroker.start();
       instance = new SharedPlatform(cluster, r);
       Runtime.getRuntime().addShutdownHook(new Thread(instance::close, "fedstream-test-platform-stop"));
     }
@@ -60,34 +59,6 @@ final class SharedPlatform implements Platform, Registry, AutoCloseable {
       Runtime.getRuntime().addShutdownHook(new Thread(registry::close, "fedstream-test-registry-stop"));
     }
     return registry;
-  }
-
-  private static KafkaClusterTestKit startBroker() {
-    try {
-      KafkaClusterTestKit cluster = new KafkaClusterTestKit.Builder(new TestKitNodes.Builder()
-          .setCombined(true)
-          .setNumBrokerNodes(1)
-          .setNumControllerNodes(1)
-          .build())
-          // Topics are created by FedStream with the contract's settings, never implicitly.
-          .setConfigProp("auto.create.topics.enable", "false")
-          .setConfigProp("message.max.bytes", "4194304")
-          .setConfigProp("group.initial.rebalance.delay.ms", "0")
-          .setConfigProp("offsets.topic.replication.factor", "1")
-          .setConfigProp("offsets.topic.num.partitions", "10")
-          .setConfigProp("transaction.state.log.replication.factor", "1")
-          .setConfigProp("transaction.state.log.min.isr", "1")
-          .setConfigProp("transaction.state.log.num.partitions", "10")
-          .setConfigProp("share.coordinator.state.topic.replication.factor", "1")
-          .setConfigProp("share.coordinator.state.topic.min.isr", "1")
-          .build();
-      cluster.format();
-      cluster.startup();
-      cluster.waitForReadyBrokers();
-      return cluster;
-    } catch (Exception e) {
-      throw new IllegalStateException("Cannot start the in-JVM Kafka broker: " + e, e);
-    }
   }
 
   @Override
