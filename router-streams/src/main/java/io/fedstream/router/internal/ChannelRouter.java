@@ -1,0 +1,214 @@
+package io.fedstream.router.internal;
+
+import io.fedstream.avro.Envelope;
+import io.fedstream.avro.Subscription;
+import io.fedstream.avro.SubscriptionMode;
+import io.fedstream.router.RouterContract;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.KeyValueStore;
+
+/**
+ * The join of events with their channel's subscriptions. Both arrive re-keyed by
+ * {@code role/channel}, so one task owns a channel's subscriptions and sees all its events in
+ * order: a ONCE subscription is removed in the same transaction as its one delivery, so it can
+ * never fire twice, even with several router instances.
+ *
+ * <p>The store is the truth (changelogged); an in-memory index over it, rebuilt in
+ * {@link #init}, keeps the parsed conditions and a hash index of equality conditions, so an
+ * event is checked only against the subscriptions that can match it.
+ */
+final class ChannelRouter extends Step<byte[]> {
+
+  static final String STORE = "channel-subscriptions";
+
+  private record Active(Subscription subscription, List<Condition> conditions, Set<String> instances,
+      String indexKey, Object indexValue) {
+  }
+
+  /**
+   * The subscriptions of one channel. Each subscription with an equality condition on a
+   * number, string or boolean sits in a hash index under its first such condition; the rest are
+   * scanned. An event thus checks only the subscriptions whose indexed equality it satisfies, plus
+   * the unindexed ones, instead of every subscription of the channel.
+   */
+  private static final class Channel {
+    final Map<String, Active> all = new LinkedHashMap<>();
+    final Map<String, Map<Object, Set<String>>> equal = new HashMap<>();
+    final Set<String> scan = new LinkedHashSet<>();
+
+    void add(Active a) {
+      remove(a.subscription().getSubscriptionId());
+      String id = a.subscription().getSubscriptionId();
+      all.put(id, a);
+      if (a.indexKey() == null) {
+        scan.add(id);
+      } else {
+        equal.computeIfAbsent(a.indexKey(), k -> new HashMap<>())
+            .computeIfAbsent(a.indexValue(), k -> new LinkedHashSet<>()).add(id);
+      }
+    }
+
+    void remove(String id) {
+      Active a = all.remove(id);
+      if (a == null) {
+        return;
+      }
+      if (a.indexKey() == null) {
+        scan.remove(id);
+        return;
+      }
+      Map<Object, Set<String>> byValue = equal.get(a.indexKey());
+      Set<String> ids = byValue.get(a.indexValue());
+      ids.remove(id);
+      if (ids.isEmpty()) {
+        byValue.remove(a.indexValue());
+        if (byValue.isEmpty()) {
+          equal.remove(a.indexKey());
+        }
+      }
+    }
+
+    /** The subscriptions that may match these args, in no particular order. */
+    Set<String> candidates(Map<String, io.fedstream.avro.Value> args) {
+      Set<String> out = new LinkedHashSet<>(scan);
+      if (args != null && !equal.isEmpty()) {
+        for (Map.Entry<String, io.fedstream.avro.Value> e : args.entrySet()) {
+          Map<Object, Set<String>> byValue = equal.get(e.getKey());
+          if (byValue != null) {
+            Object key = Values.indexKey(e.getValue());
+            Set<String> ids = key == null ? null : byValue.get(key);
+            if (ids != null) {
+              out.addAll(ids);
+            }
+          }
+        }
+      }
+      return out;
+    }
+  }
+
+  private KeyValueStore<String, byte[]> store;
+  private final Map<String, Channel> byChannel = new HashMap<>();
+
+  ChannelRouter(Settings settings) {
+    super(settings);
+  }
+
+  @Override
+  public void init(ProcessorContext<String, Out> context) {
+    super.init(context);
+    store = context.getStateStore(STORE);
+    byChannel.clear();
+    try (KeyValueIterator<String, byte[]> it = store.all()) {
+      while (it.hasNext()) {
+        KeyValue<String, byte[]> kv = it.next();
+        int at = kv.key.indexOf(Envelopes.SEP);
+        index(kv.key.substring(0, at), Binary.read(kv.value, 0, Subscription.class));
+      }
+    }
+  }
+
+  private void index(String channel, Subscription s) {
+    List<Condition> conditions = Condition.parseAll(s.getConditions());
+    String indexKey = null;
+    Object indexValue = null;
+    for (Condition c : conditions) {
+      Object k = c.op() == Condition.Op.EQ ? Values.indexKey(c.literal()) : null;
+      if (k != null) {
+        indexKey = c.key();
+        indexValue = k;
+        break;
+      }
+    }
+    byChannel.computeIfAbsent(channel, k -> new Channel()).add(new Active(s, conditions,
+        new HashSet<>(s.getInstances()), indexKey, indexValue));
+  }
+
+  private void unindex(String channel, String id) {
+    Channel c = byChannel.get(channel);
+    if (c != null) {
+      c.remove(id);
+      if (c.all.isEmpty()) {
+        byChannel.remove(channel);
+      }
+    }
+  }
+
+  @Override
+  public void process(Record<String, byte[]> r) {
+    String channel = r.key();
+    byte[] v = r.value();
+    switch (Tagged.tag(v)) {
+      case Tagged.UPSERT: {
+        Subscription s = Tagged.body(v, Subscription.class);
+        store.put(channel + Envelopes.SEP + s.getSubscriptionId(), Binary.write(s));
+        index(channel, s);
+        break;
+      }
+      case Tagged.REMOVE: {
+        String id = Tagged.removedId(v);
+        store.delete(channel + Envelopes.SEP + id);
+        unindex(channel, id);
+        break;
+      }
+      default:
+        route(channel, Tagged.label(v), Tagged.body(v, Envelope.class), r.timestamp());
+    }
+  }
+
+  private void route(String channel, String instance, Envelope event, long timestamp) {
+    Channel subs = byChannel.get(channel);
+    if (subs == null) {
+      return;
+    }
+    Map<String, List<String>> bySubscriber = new LinkedHashMap<>();
+    List<Active> once = new ArrayList<>();
+    for (String id : subs.candidates(event.getArgs())) {
+      Active a = subs.all.get(id);
+      if (!a.instances().isEmpty() && !a.instances().contains(instance)) {
+        continue;
+      }
+      if (!Condition.all(a.conditions(), event.getArgs())) {
+        continue;
+      }
+      bySubscriber.computeIfAbsent(a.subscription().getSubscriber(), k -> new ArrayList<>())
+          .add(a.subscription().getSubscriptionId());
+      if (a.subscription().getMode() == SubscriptionMode.ONCE) {
+        once.add(a);
+      }
+    }
+    int slash = channel.indexOf('/');
+    String role = slash < 0 ? channel : channel.substring(0, slash);
+    // One delivery per subscriber, however many of its subscriptions matched: the node
+    // deduplicates on messageId, which stays the event's own.
+    // The decoded event is re-used for each delivery: it is encoded at once, so setting the
+    // destination and attributes in place is safe and saves a deep copy per subscriber.
+    Map<String, String> original = event.getAttributes();
+    bySubscriber.forEach((subscriber, ids) -> {
+      Map<String, String> attributes = new HashMap<>(original);
+      attributes.put(RouterContract.ATTR_SUBSCRIPTIONS, String.join(",", ids));
+      attributes.put(RouterContract.ATTR_INSTANCE, instance);
+      attributes.put(RouterContract.ATTR_ROLE, role);
+      event.setDestination(subscriber);
+      event.setAttributes(attributes);
+      emitEnvelope(Out.Route.MAILBOX, settings.mailbox(), subscriber, event, timestamp);
+    });
+    for (Active a : once) {
+      String id = a.subscription().getSubscriptionId();
+      store.delete(channel + Envelopes.SEP + id);
+      unindex(channel, id);
+      emit(Out.Route.SUBSCRIPTIONS, id, null, timestamp);
+    }
+  }
+}

@@ -1,0 +1,39 @@
+package io.fedstream.router.internal;
+
+import io.fedstream.schemas.wire.AvroWire;
+import io.fedstream.schemas.wire.SchemaRegistryClient;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import org.apache.avro.specific.SpecificRecord;
+
+/** The {@link Codec} of the public topics: {@link AvroWire}, the Confluent wire format. */
+public final class WireCodec implements Codec {
+
+  private final SchemaRegistryClient registry;
+  private final Map<Class<?>, AvroWire<?>> wires = new ConcurrentHashMap<>();
+
+  /**
+   * Creates the codec.
+   *
+   * @param registryUrl the registry's Confluent-compatible base URL
+   */
+  public WireCodec(String registryUrl) {
+    this.registry = SchemaRegistryClient.create(registryUrl);
+  }
+
+  @SuppressWarnings("unchecked")
+  private <T extends SpecificRecord> AvroWire<T> wire(Class<T> type) {
+    return (AvroWire<T>) wires.computeIfAbsent(type, t -> AvroWire.of(type, registry));
+  }
+
+  @Override
+  @SuppressWarnings("unchecked")
+  public byte[] encode(String topic, SpecificRecord value) {
+    return wire((Class<SpecificRecord>) value.getClass()).encode(topic, value);
+  }
+
+  @Override
+  public <T extends SpecificRecord> T decode(String topic, byte[] bytes, Class<T> type) {
+    return wire(type).decode(topic, bytes);
+  }
+}

@@ -1,0 +1,121 @@
+package io.fedstream.router;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.fedstream.avro.Envelope;
+import io.fedstream.avro.ErrorCode;
+import io.fedstream.avro.Kind;
+import io.fedstream.avro.Subscription;
+import io.fedstream.avro.SubscriptionMode;
+import io.fedstream.avro.Value;
+import io.fedstream.schemas.RecordHeaders;
+import io.fedstream.schemas.Topics;
+import io.fedstream.testkit.FedStreamExtension;
+import io.fedstream.testkit.Platform;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+
+@ExtendWith(FedStreamExtension.class)
+class SubscriptionsIT {
+
+  @Test
+  void subscriptionsConditionsOnceBadRecordsEndToEnd(Platform platform, @TempDir Path dir) throws Exception {
+    String ns = platform.newNamespace();
+    try (ItClients c = new ItClients(platform, ns)) {
+      c.createEventTopic("event-source");
+      try (Router router = Router.start(RouterConfig.of(c.routerSettings(dir, "r1")))) {
+        assertTrue(router.awaitRunning(Duration.ofSeconds(90)), "router RUNNING");
+        Subscription gt = c.subscribe(RouterContract.subscription("sub-gt", "event-source", "my-event")
+            .setConditions(Map.of("a__gt", new Value(1L))).build());
+        c.subscribe(RouterContract.subscription("sub-gt-c", "event-source", "my-event")
+            .setConditions(Map.of("a__gt", new Value(1L), "c", new Value("16"))).build());
+        c.subscribe(RouterContract.subscription("sub-d", "event-source", "my-event")
+            .setConditions(Map.of("d", new Value(32L))).build());
+        Subscription once = c.subscribe(RouterContract.subscription("sub-once", "event-source", "my-event")
+            .setMode(SubscriptionMode.ONCE).build());
+        Subscription bad = c.subscribe(RouterContract.subscription("sub-bad", "event-source", "my-event")
+            .setConditions(Map.of("a__between", new Value(1L))).build());
+
+        String mailbox = Topics.mailbox(ns);
+        KafkaConsumer<String, byte[]> reader = c.reader(mailbox);
+        List<Envelope> got = new ArrayList<>();
+        // the rejection proves the router has read the subscriptions topic
+        c.readEnvelopes(reader, mailbox, Duration.ofSeconds(60),
+            l -> l.stream().anyMatch(e -> e.getError() != null), got);
+        Envelope rejection = got.stream().filter(e -> e.getError() != null).findFirst().orElseThrow();
+        assertEquals(ErrorCode.INVALID_CONDITION, rejection.getError().getCode());
+        assertEquals(bad.getSubscriptionId(), rejection.getInReplyTo());
+        assertEquals("sub-bad", rejection.getDestination());
+
+        c.send(Topics.events(ns, "event-source"), "alice/src", "garbage".getBytes(StandardCharsets.UTF_8));
+        Envelope m1 = c.emit("event-source", "alice/src", "my-event",
+            Map.of("a", new Value(1L), "b", new Value(2L), "c", new Value("4")));
+        Envelope m2 = c.emit("event-source", "alice/src", "my-event",
+            Map.of("a", new Value(2L), "b", new Value(4L), "c", new Value("8")));
+        Envelope m3 = c.emit("event-source", "alice/src", "my-event",
+            Map.of("a", new Value(4L), "b", new Value(8L), "c", new Value("16")));
+        got.clear();
+        // expected: sub-gt m2 m3, sub-gt-c m3, sub-once m1 = 4 deliveries
+        c.readEnvelopes(reader, mailbox, Duration.ofSeconds(60), l -> l.size() >= 4, got);
+        assertEquals(4, got.size(), got.toString());
+        assertEquals(List.of(m2.getMessageId(), m3.getMessageId()), ids(got, "sub-gt"));
+        assertEquals(List.of(m3.getMessageId()), ids(got, "sub-gt-c"));
+        assertEquals(List.of(m1.getMessageId()), ids(got, "sub-once"));
+        assertEquals(List.of(), ids(got, "sub-d"));
+        assertTrue(got.stream().allMatch(e -> e.getKind() == Kind.EVENT));
+
+        // the garbage event was dead-lettered with the reason
+        KafkaConsumer<String, byte[]> dlq = c.reader(Topics.deadLetter(ns));
+        ConsumerRecord<String, byte[]> dead = null;
+        long end = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (dead == null && System.nanoTime() < end) {
+          for (ConsumerRecord<String, byte[]> r : dlq.poll(Duration.ofMillis(200))) {
+            dead = r;
+          }
+        }
+        assertTrue(dead != null, "dead-lettered");
+        assertEquals("DECODE", new String(dead.headers().lastHeader(RecordHeaders.DLQ_CODE).value(), StandardCharsets.UTF_8));
+        assertEquals("garbage", new String(dead.value(), StandardCharsets.UTF_8));
+
+        // ONCE left a tombstone; unsubscribe stops sub-gt
+        c.send(Topics.subscriptions(ns), gt.getSubscriptionId(), null);
+        Envelope m4 = c.emit("event-source", "alice/src", "my-event",
+            Map.of("a", new Value(5L), "c", new Value("16")));
+        got.clear();
+        c.readEnvelopes(reader, mailbox, Duration.ofSeconds(60), l -> !l.isEmpty(), got);
+        c.readEnvelopes(reader, mailbox, Duration.ofSeconds(2), l -> false, got);
+        assertEquals(List.of("sub-gt-c"), got.stream().map(Envelope::getDestination).toList(),
+            "ONCE fired already, sub-gt unsubscribed");
+        assertEquals(m4.getMessageId(), got.get(0).getMessageId());
+        assertTrue(onceTombstoneWritten(c, once.getSubscriptionId()));
+      }
+    }
+  }
+
+  static List<String> ids(List<Envelope> got, String subscriber) {
+    return got.stream().filter(e -> e.getDestination().equals(subscriber)).map(Envelope::getMessageId).toList();
+  }
+
+  static boolean onceTombstoneWritten(ItClients c, String id) {
+    KafkaConsumer<String, byte[]> r = c.reader(Topics.subscriptions(c.ns));
+    long end = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+    while (System.nanoTime() < end) {
+      for (ConsumerRecord<String, byte[]> rec : r.poll(Duration.ofMillis(200))) {
+        if (rec.key().equals(id) && rec.value() == null) {
+          return true;
+        }
+      }
+    }
+    return false;
+  }
+}
