@@ -64,7 +64,10 @@ public interface Node extends AutoCloseable {
 
   /**
    * The messages that reach this node and no one else claimed (a pending request, a {@link
-   * #receiveById} subscriber, a {@link #serve} handler). Backpressured: when the subscriber is
+   * #receiveById} subscriber, a {@link #serve} handler). Routed events, triggers and the router's
+   * answers to subscriptions and registrations are never here: they belong to the Flux of {@link
+   * #subscribe} or {@link #register} (the messages a registration gathers do arrive here as
+   * usual). Backpressured: when the subscriber is
    * slow, at most {@link NodeConfig#RECEIVE_BUFFER} messages per partition wait in memory and the
    * host pauses fetching. One subscriber at a time; a second fails with {@link
    * IllegalStateException}. A message counts as processed (for commits and deduplication) once
