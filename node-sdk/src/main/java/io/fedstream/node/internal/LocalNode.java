@@ -385,11 +385,13 @@ final class LocalNode implements Node {
           sink.complete();
           return;
         }
+        Mono<Void> written = host.writeSubscription(sid, id, subscription).cache();
+        // the tombstone follows the record, even when the Flux is cancelled before the write is done
         sink.onDispose(() -> {
           r.removeSubscription(sid, sink);
-          host.tombstone(topic, sid);
+          written.onErrorResume(e -> Mono.empty()).doFinally(x -> host.tombstone(topic, sid)).subscribe();
         });
-        host.writeSubscription(sid, id, subscription).subscribe(null, sink::error);
+        written.subscribe(null, sink::error);
       }, FluxSink.OverflowStrategy.BUFFER);
       return source.publishOn(host.delivery, 32)
           .transform(Operators.<Delivery, Message>lift((sc, actual) -> Unwrap.of(actual)))
@@ -414,11 +416,12 @@ final class LocalNode implements Node {
           sink.complete();
           return;
         }
+        Mono<Void> written = host.writeRegistration(rid, id, handlerId, expression).cache();
         sink.onDispose(() -> {
           r.removeRegistration(rid, sink);
-          host.tombstone(topic, rid);
+          written.onErrorResume(e -> Mono.empty()).doFinally(x -> host.tombstone(topic, rid)).subscribe();
         });
-        host.writeRegistration(rid, id, handlerId, expression).subscribe(null, sink::error);
+        written.subscribe(null, sink::error);
       }, FluxSink.OverflowStrategy.BUFFER);
       return source.publishOn(host.delivery, 32)
           .transform(Operators.<Delivery, Trigger>lift((sc, actual) -> new Unwrap<>(actual, host::toTrigger)))
