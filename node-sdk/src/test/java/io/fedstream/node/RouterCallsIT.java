@@ -152,6 +152,7 @@ class RouterCallsIT {
       gtCSub.dispose();
       dSub.dispose();
       receiving.dispose();
+      assertTrue(router.activeTasks() > 0, "one in-process router did the routing");
     }
   }
 
@@ -217,6 +218,7 @@ class RouterCallsIT {
           })
           .verify(LONG);
       assertEquals(1, triggers.size());
+      assertTrue(router.activeTasks() > 0, "one in-process router did the counting");
       reg.dispose();
       receiving.dispose();
     }
