@@ -390,7 +390,7 @@ public final class Message {
       return new Message(this);
     }
 
-    private static Object normalise(String key, Object v) {
+    static Object normalise(String key, Object v) {
       if (v == null || v instanceof Boolean || v instanceof Long || v instanceof Double || v instanceof String) {
         return v;
       }

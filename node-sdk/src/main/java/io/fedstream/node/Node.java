@@ -64,7 +64,10 @@ public interface Node extends AutoCloseable {
 
   /**
    * The messages that reach this node and no one else claimed (a pending request, a {@link
-   * #receiveById} subscriber, a {@link #serve} handler). Backpressured: when the subscriber is
+   * #receiveById} subscriber, a {@link #serve} handler). Routed events, triggers and the router's
+   * answers to subscriptions and registrations are never here: they belong to the Flux of {@link
+   * #subscribe} or {@link #register} (the messages a registration gathers do arrive here as
+   * usual). Backpressured: when the subscriber is
    * slow, at most {@link NodeConfig#RECEIVE_BUFFER} messages per partition wait in memory and the
    * host pauses fetching. One subscriber at a time; a second fails with {@link
    * IllegalStateException}. A message counts as processed (for commits and deduplication) once
@@ -139,6 +142,67 @@ public interface Node extends AutoCloseable {
    * a fraction of them.
    */
   Mono<Gathered> broadcast(String group, Message request, GatherPolicy policy);
+
+  /**
+   * Emits an event on a role's event channel as this node's instance of the role: {@link
+   * #emit(String, String, String, Message)} with the node id as the instance.
+   */
+  Mono<Void> emit(String role, String channel, Message event);
+
+  /**
+   * Emits an event: an {@code EVENT} envelope on the role's event topic ({@code <ns>.events.<role>},
+   * created on demand), keyed by the instance id, with the channel as its tag. The event's args and
+   * payloads travel as given; the router delivers it to every subscription it matches ({@link
+   * #subscribe(EventSubscription)}). Completes on the broker's acknowledgement.
+   *
+   * @param role the emitting role (underscores become hyphens); {@code presence} is reserved
+   * @param instance the role instance id subscribers name in {@link EventSubscription#instances}
+   * @param channel the event channel (underscores become hyphens)
+   * @param event the event; its destination is ignored
+   * @throws IllegalArgumentException if a name is invalid, the instance is blank or the role is
+   *     {@code presence}
+   */
+  Mono<Void> emit(String role, String instance, String channel, Message event);
+
+  /**
+   * Subscribes to events through the router. On subscription it writes a subscription record
+   * (a fresh id) to {@code <ns>.subscriptions}; the router then delivers each matching event to
+   * this node's mailbox, and this Flux emits it (the event as emitted: same id, args, payloads;
+   * attributes {@code fedstream.subscriptions}, {@code fedstream.instance}, {@code fedstream.role}).
+   * Routed events go only to their subscription's Flux, never to {@link #receive()}; an event
+   * for a subscription that has no Flux any more (cancelled, or from an earlier process) is dropped.
+   *
+   * <p>{@link EventSubscription.Mode#ONCE ONCE} completes after the first event. Cancelling (or
+   * closing the node) writes a tombstone, which unsubscribes. The subscription is live once the
+   * router has read it, shortly after the record is written: events emitted before that are not
+   * delivered. Fails with {@link NodeException.InvalidConditionException} when the router rejects a
+   * condition, {@link NodeException.RejectedException} when it rejects the subscription otherwise,
+   * {@link ErrorCode#UNAVAILABLE} when the record cannot be written. Events are emitted on the
+   * host's delivery threads; a slow subscriber holds back the mailbox partition like {@code receive()}.
+   *
+   * @param subscription what to listen to
+   * @return the matching events; hot once subscribed, one record per subscribe call
+   */
+  Flux<Message> subscribe(EventSubscription subscription);
+
+  /**
+   * Registers a conditional event in the router's register table (MARO). On subscription it
+   * writes a {@code ConditionalEvent} (a fresh registration id) to {@code <ns>.conditional-events};
+   * the router counts the messages sent to this node and, each time the expression is met, sends a
+   * trigger carrying the gathered messages, which this Flux emits. The gathered messages still
+   * reach {@link #receive()} (and {@code serve} handlers) as usual; triggers never do. Cancelling
+   * (or closing the node) writes a tombstone, which removes the registration and what it gathered.
+   *
+   * @param expression unit events {@code source:tag:amount} ({@code amount} N or N%, {@code *} for
+   *     any source or tag, sources matched by longest prefix) joined by {@code AND}, {@code OR} and
+   *     parentheses, e.g. {@code "(w:update:2 AND m:update:1) OR s:*:50%"}
+   * @param handlerId the handler the registration is bound to; the trigger's tag
+   * @return the triggers; fails with {@link NodeException.InvalidConditionException} when the
+   *     router cannot parse the expression, {@link ErrorCode#UNAVAILABLE} when the record cannot be
+   *     written
+   * @throws IllegalArgumentException if the expression or handler id is blank
+   */
+  Flux<Trigger> register(String expression, String handlerId);
 
   /** Join and leave events of every node of the namespace; the current members come first as JOINED. Hot. */
   Flux<PresenceEvent> presence();

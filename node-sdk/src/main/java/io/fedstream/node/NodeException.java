@@ -50,7 +50,8 @@ public class NodeException extends FedStreamException {
 
   /**
    * Builds the most specific exception for a code: {@link CallerException}, {@link
-   * HandlerException}, {@link DeadlineExceededException}, {@link NotFoundException} or a plain
+   * HandlerException}, {@link DeadlineExceededException}, {@link NotFoundException}, {@link
+   * InvalidConditionException}, {@link RejectedException} or a plain
    * {@code NodeException}.
    *
    * @param code the code
@@ -63,6 +64,8 @@ public class NodeException extends FedStreamException {
       case HANDLER: return new HandlerException(reason);
       case TIMEOUT: return new DeadlineExceededException(reason);
       case NOT_FOUND: return new NotFoundException(reason);
+      case INVALID_CONDITION: return new InvalidConditionException(reason);
+      case REJECTED: return new RejectedException(reason);
       default: return new NodeException(code, reason);
     }
   }
@@ -104,6 +107,29 @@ public class NodeException extends FedStreamException {
     /** @param reason which node was not found */
     public NotFoundException(String reason) {
       super(ErrorCode.NOT_FOUND, reason);
+    }
+  }
+
+  /**
+   * The router rejected a subscription's conditions or a registration's expression ({@link
+   * ErrorCode#INVALID_CONDITION}).
+   */
+  public static class InvalidConditionException extends NodeException {
+    private static final long serialVersionUID = 1L;
+
+    /** @param reason what does not parse, as the router said */
+    public InvalidConditionException(String reason) {
+      super(ErrorCode.INVALID_CONDITION, reason);
+    }
+  }
+
+  /** The router (or a node) refused the operation, for example a bad name ({@link ErrorCode#REJECTED}). */
+  public static class RejectedException extends NodeException {
+    private static final long serialVersionUID = 1L;
+
+    /** @param reason why it was refused */
+    public RejectedException(String reason) {
+      super(ErrorCode.REJECTED, reason);
     }
   }
 }

@@ -1,6 +1,7 @@
 package io.fedstream.node.internal;
 
 import io.fedstream.node.ErrorCode;
+import io.fedstream.node.EventSubscription;
 import io.fedstream.node.GatherPolicy;
 import io.fedstream.node.Gathered;
 import io.fedstream.node.Message;
@@ -8,6 +9,8 @@ import io.fedstream.node.Node;
 import io.fedstream.node.NodeException;
 import io.fedstream.node.PresenceEvent;
 import io.fedstream.node.Tracked;
+import io.fedstream.node.Trigger;
+import io.fedstream.schemas.Topics;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayDeque;
@@ -45,6 +48,7 @@ final class LocalNode implements Node {
   private boolean draining;
   private boolean missed;
   private boolean closed;
+  private volatile Routed routed;
 
   LocalNode(String id, String[] groups, NodeHostImpl host, boolean standalone) {
     this.id = id;
@@ -297,7 +301,7 @@ final class LocalNode implements Node {
       drain();
     });
     return source.publishOn(host.delivery, 32)
-        .transform(Operators.<Delivery, Message>lift((sc, actual) -> new Unwrap(actual)))
+        .transform(Operators.<Delivery, Message>lift((sc, actual) -> Unwrap.of(actual)))
         .doOnDiscard(Delivery.class, this::requeue);
   }
 
@@ -331,8 +335,111 @@ final class LocalNode implements Node {
     };
   }
 
+  // ---- the router: events, subscriptions, registrations
+
+  @Override
+  public Mono<Void> emit(String role, String channel, Message event) {
+    return emit(role, id, channel, event);
+  }
+
+  @Override
+  public Mono<Void> emit(String role, String instance, String channel, Message event) {
+    String r = Topics.requireName("role", role);
+    if (r.equals(PRESENCE_ROLE)) {
+      throw new IllegalArgumentException("Role 'presence' is reserved for the router's join and leave events.");
+    }
+    String c = Topics.requireName("channel", channel);
+    if (instance == null || instance.isBlank()) {
+      throw new IllegalArgumentException("Role instance id required (the node id unless given).");
+    }
+    Objects.requireNonNull(event, "event");
+    Message m = prepare(event.toBuilder().to(null).tag(c).build(), Message.Kind.EVENT, false);
+    return host.sendEnsured(Topics.events(host.namespace, r), instance, m);
+  }
+
+  static final String PRESENCE_ROLE = "presence";
+
+  private Routed routed() {
+    Routed r = routed;
+    if (r == null) {
+      synchronized (this) {
+        if (routed == null) {
+          routed = new Routed(id);
+        }
+        r = routed;
+      }
+    }
+    return r;
+  }
+
+  @Override
+  public Flux<Message> subscribe(EventSubscription subscription) {
+    Objects.requireNonNull(subscription, "subscription");
+    String topic = Topics.subscriptions(host.namespace);
+    boolean once = subscription.mode() == EventSubscription.Mode.ONCE;
+    return Flux.defer(() -> {
+      String sid = java.util.UUID.randomUUID().toString();
+      Flux<Delivery> source = Flux.create(sink -> {
+        Routed r = routed();
+        if (!r.addSubscription(sid, sink, once)) {
+          sink.complete();
+          return;
+        }
+        Mono<Void> written = host.writeSubscription(sid, id, subscription).cache();
+        // the tombstone follows the record, even when the Flux is cancelled before the write is done
+        sink.onDispose(() -> {
+          r.removeSubscription(sid, sink);
+          written.onErrorResume(e -> Mono.empty()).doFinally(x -> host.tombstone(topic, sid)).subscribe();
+        });
+        written.subscribe(null, sink::error);
+      }, FluxSink.OverflowStrategy.BUFFER);
+      return source.publishOn(host.delivery, 32)
+          .transform(Operators.<Delivery, Message>lift((sc, actual) -> Unwrap.of(actual)))
+          .doOnDiscard(Delivery.class, Delivery::processed);
+    });
+  }
+
+  @Override
+  public Flux<Trigger> register(String expression, String handlerId) {
+    if (expression == null || expression.isBlank()) {
+      throw new IllegalArgumentException("Expression required, e.g. \"w:update:2 AND m:update:1\".");
+    }
+    if (handlerId == null || handlerId.isBlank()) {
+      throw new IllegalArgumentException("Handler id required.");
+    }
+    String topic = Topics.conditionalEvents(host.namespace);
+    return Flux.defer(() -> {
+      String rid = java.util.UUID.randomUUID().toString();
+      Flux<Delivery> source = Flux.create(sink -> {
+        Routed r = routed();
+        if (!r.addRegistration(rid, sink)) {
+          sink.complete();
+          return;
+        }
+        Mono<Void> written = host.writeRegistration(rid, id, handlerId, expression).cache();
+        sink.onDispose(() -> {
+          r.removeRegistration(rid, sink);
+          written.onErrorResume(e -> Mono.empty()).doFinally(x -> host.tombstone(topic, rid)).subscribe();
+        });
+        written.subscribe(null, sink::error);
+      }, FluxSink.OverflowStrategy.BUFFER);
+      return source.publishOn(host.delivery, 32)
+          .transform(Operators.<Delivery, Trigger>lift((sc, actual) -> new Unwrap<>(actual, host::toTrigger)))
+          .doOnDiscard(Delivery.class, Delivery::processed);
+    });
+  }
+
   /** A message for this node, from the poll thread. */
   void offer(Delivery d) {
+    if (Routed.isRouted(d.message)) {
+      Routed r = routed;
+      if (r != null) {
+        r.offer(d);
+      } else {
+        d.processed(); // a routed event or trigger for a subscription of an earlier process
+      }
+      return;
+    }
     Function<Message, Mono<Message>> h;
     synchronized (this) {
       h = handlers == null ? null : handlers.get(d.message.tag());
@@ -414,6 +521,10 @@ final class LocalNode implements Node {
 
   /** Ends the inbound streams; undelivered messages stay uncommitted, so a restart gets them again. */
   void closeInbound() {
+    Routed routedNow = routed;
+    if (routedNow != null) {
+      routedNow.closeAll();
+    }
     FluxSink<Delivery> r;
     Map<String, FluxSink<Delivery>> s;
     synchronized (this) {

@@ -817,13 +817,147 @@ public final class NodeHostImpl implements NodeHost {
   }
 
   Mono<Void> sendToGroup(String group, Message m) {
-    String topic = Topics.group(namespace, group);
+    return sendEnsured(Topics.group(namespace, group), m.source(), m);
+  }
+
+  /** Sends to a topic created on demand with the contract's settings. */
+  Mono<Void> sendEnsured(String topic, String key, Message m) {
     return Mono.defer(() -> {
       if (knownTopics.contains(topic)) {
-        return send(topic, m.source(), m);
+        return send(topic, key, m);
       }
-      return Mono.fromRunnable(() -> ensureTopics(List.of(topic))).subscribeOn(delivery).then(send(topic, m.source(), m));
+      return Mono.fromRunnable(() -> ensureTopics(List.of(topic))).subscribeOn(delivery).then(send(topic, key, m));
     });
+  }
+
+  private volatile WireEncoder<io.fedstream.avro.Subscription> subscriptionEncoder;
+  private volatile WireEncoder<io.fedstream.avro.ConditionalEvent> registrationEncoder;
+
+  /** Writes a subscription record keyed by its id; completes on the broker's acknowledgement. */
+  Mono<Void> writeSubscription(String id, String subscriber, io.fedstream.node.EventSubscription s) {
+    return Mono.defer(() -> {
+      Map<String, io.fedstream.avro.Value> conditions = new java.util.LinkedHashMap<>();
+      s.conditions().forEach((k, v) -> conditions.put(k, EnvelopeCodec.toValue(v)));
+      io.fedstream.avro.Subscription rec = io.fedstream.avro.Subscription.newBuilder()
+          .setSubscriptionId(id).setSubscriber(subscriber).setRole(s.role()).setChannel(s.channel())
+          .setInstances(new ArrayList<>(s.instances())).setRelationship(null)
+          .setMode(io.fedstream.avro.SubscriptionMode.valueOf(s.mode().name()))
+          .setConditions(conditions).setCreatedAt(Instant.now()).build();
+      String topic = Topics.subscriptions(namespace);
+      return writeRecord(topic, id, () -> {
+        if (subscriptionEncoder == null) {
+          subscriptionEncoder = new WireEncoder<>(AvroWire.of(io.fedstream.avro.Subscription.class, registry));
+        }
+        return subscriptionEncoder.encode(topic, rec, 256);
+      });
+    });
+  }
+
+  /** Writes a register-table record keyed by its id; completes on the broker's acknowledgement. */
+  Mono<Void> writeRegistration(String id, String nodeId, String handlerId, String expression) {
+    return Mono.defer(() -> {
+      io.fedstream.avro.ConditionalEvent rec = io.fedstream.avro.ConditionalEvent.newBuilder()
+          .setRegistrationId(id).setNodeId(nodeId).setHandlerId(handlerId).setExpression(expression)
+          .setCreatedAt(Instant.now()).build();
+      String topic = Topics.conditionalEvents(namespace);
+      return writeRecord(topic, id, () -> {
+        if (registrationEncoder == null) {
+          registrationEncoder = new WireEncoder<>(AvroWire.of(io.fedstream.avro.ConditionalEvent.class, registry));
+        }
+        return registrationEncoder.encode(topic, rec, 256);
+      });
+    });
+  }
+
+  private Mono<Void> writeRecord(String topic, String key, java.util.concurrent.Callable<byte[]> value) {
+    return Mono.<Void>create(sink -> {
+      if (closed || producer == null) {
+        sink.error(new NodeException(ErrorCode.CANCELLED, closed ? "host '" + hostId + "' is closed"
+            : "host '" + hostId + "' is not started: call start() first"));
+        return;
+      }
+      byte[] bytes;
+      try {
+        ensureTopics(List.of(topic));
+        bytes = value.call();
+      } catch (NodeException e) {
+        sink.error(e);
+        return;
+      } catch (Exception e) {
+        sink.error(new NodeException(ErrorCode.UNAVAILABLE, "cannot encode a record for " + topic + ": " + e, e));
+        return;
+      }
+      try {
+        producer.send(new ProducerRecord<>(topic, key, bytes), (md, ex) -> {
+          if (ex != null) {
+            sink.error(new NodeException(ErrorCode.UNAVAILABLE, "write to " + topic + " failed: " + ex, ex));
+          } else {
+            metrics.sent(bytes.length);
+            sink.success();
+          }
+        });
+      } catch (RuntimeException ex) {
+        sink.error(new NodeException(ErrorCode.UNAVAILABLE, "write to " + topic + " failed: " + ex, ex));
+      }
+    }).subscribeOn(delivery);
+  }
+
+  /**
+   * Writes a tombstone (unsubscribe, unregister), fire and forget; also while the host closes
+   * (its producer is flushed before it closes).
+   */
+  void tombstone(String topic, String key) {
+    KafkaProducer<String, byte[]> p = producer;
+    if (p == null) {
+      return;
+    }
+    try {
+      p.send(new ProducerRecord<>(topic, key, null), (md, ex) -> {
+        if (ex != null) {
+          LOG.warn("host {}: tombstone for {} on {} failed: {}", hostId, key, topic, ex.toString());
+        }
+      });
+    } catch (RuntimeException e) {
+      LOG.warn("host {}: tombstone for {} on {} failed: {}", hostId, key, topic, e.toString());
+    }
+  }
+
+  /** A trigger from the router as the public type, with its embedded messages decoded. */
+  io.fedstream.node.Trigger toTrigger(Message m) {
+    List<io.fedstream.node.Trigger.Item> items = new ArrayList<>();
+    for (Payload p : m.payloads()) {
+      Message gathered = null;
+      if (Routed.ENVELOPE_CONTENT_TYPE.equals(p.contentType()) && p.schemaId().isPresent()) {
+        byte[] body = p.bytes();
+        ByteBuffer wireBytes = ByteBuffer.allocate(5 + body.length);
+        wireBytes.put((byte) 0).putInt(p.schemaId().getAsInt()).put(body);
+        try {
+          Envelope e = codec.decode(mailbox, wireBytes.array());
+          List<Payload> ps = new ArrayList<>();
+          for (io.fedstream.avro.Payload gp : e.getPayloads()) {
+            if (gp.getTransfer() == null) {
+              byte[] data = Reassembler.bytes(gp.getData());
+              ps.add(gp.getSchemaId() != null ? Payload.ofAvro(gp.getName(), gp.getSchemaId(), data)
+                  .withContentType(gp.getContentType()) : Payload.ofBytes(gp.getName(), gp.getContentType(), data));
+            }
+          }
+          gathered = EnvelopeCodec.toMessage(e, ps, null);
+        } catch (RuntimeException ex) {
+          LOG.warn("host {}: trigger {}: cannot decode gathered message {}: {}", hostId, m.id(), p.name(), ex.toString());
+        }
+      }
+      String position = Routed.ENVELOPE_REF_CONTENT_TYPE.equals(p.contentType())
+          ? new String(p.bytes(), StandardCharsets.UTF_8) : p.name();
+      items.add(new io.fedstream.node.Trigger.Item(position, Optional.ofNullable(gathered)));
+    }
+    long sequence = 0;
+    try {
+      sequence = Long.parseLong(m.attributes().getOrDefault(Routed.ATTR_TRIGGER_SEQUENCE, "0"));
+    } catch (NumberFormatException e) {
+      LOG.warn("host {}: trigger {} has a bad sequence attribute", hostId, m.id());
+    }
+    return new io.fedstream.node.Trigger(m.attributes().get(Routed.ATTR_REGISTRATION), m.tag(),
+        m.attributes().getOrDefault(Routed.ATTR_EXPRESSION, ""), sequence, items);
   }
 
   /** Sends a prepared message; completes on the broker's acknowledgement, on a delivery thread. */
@@ -1014,6 +1148,8 @@ public final class NodeHostImpl implements NodeHost {
     p.put(ConsumerConfig.CLIENT_ID_CONFIG, "fedstream-" + hostId + "-consumer");
     p.put(ConsumerConfig.GROUP_ID_CONFIG, namespace + ".host." + hostId);
     p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+    // the router writes routed events and triggers transactionally (exactly-once): skip aborted ones
+    p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
     p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
     p.put(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, 8 * 1024 * 1024);
     p.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 500);

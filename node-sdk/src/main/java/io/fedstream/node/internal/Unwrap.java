@@ -6,12 +6,19 @@ import reactor.core.CoreSubscriber;
 import reactor.util.context.Context;
 
 /** Hands each delivery's message to the subscriber, then marks it processed (once onNext returned). */
-final class Unwrap implements CoreSubscriber<Delivery>, Subscription {
-  private final CoreSubscriber<? super Message> actual;
+final class Unwrap<T> implements CoreSubscriber<Delivery>, Subscription {
+  private final CoreSubscriber<? super T> actual;
+  private final java.util.function.Function<Message, T> convert;
   private Subscription upstream;
 
-  Unwrap(CoreSubscriber<? super Message> actual) {
+  Unwrap(CoreSubscriber<? super T> actual, java.util.function.Function<Message, T> convert) {
     this.actual = actual;
+    this.convert = convert;
+  }
+
+  /** Hands over the messages as they are. */
+  static Unwrap<Message> of(CoreSubscriber<? super Message> actual) {
+    return new Unwrap<>(actual, m -> m);
   }
 
   @Override
@@ -28,7 +35,7 @@ final class Unwrap implements CoreSubscriber<Delivery>, Subscription {
   @Override
   public void onNext(Delivery d) {
     try {
-      actual.onNext(d.message);
+      actual.onNext(convert.apply(d.message));
     } finally {
       d.processed();
     }
