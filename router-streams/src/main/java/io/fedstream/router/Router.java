@@ -1,5 +1,6 @@
 package io.fedstream.router;
 
+import io.fedstream.schemas.RoutedRecords;
 import io.fedstream.avro.ErrorCode;
 import io.fedstream.schemas.TopicSettings;
 import io.fedstream.schemas.Topics;
@@ -126,7 +127,7 @@ public final class Router implements AutoCloseable {
   static List<String> topics(String ns) {
     return List.of(Topics.mailbox(ns), Topics.presence(ns), Topics.liveness(ns),
         Topics.subscriptions(ns), Topics.conditionalEvents(ns), Topics.deadLetter(ns),
-        Topics.events(ns, RouterContract.PRESENCE_ROLE));
+        Topics.events(ns, RoutedRecords.PRESENCE_ROLE));
   }
 
   /** Describes a topic, waiting (bounded) for a just-created topic's metadata to propagate. */

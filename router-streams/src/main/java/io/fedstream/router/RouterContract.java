@@ -1,5 +1,6 @@
 package io.fedstream.router;
 
+import io.fedstream.schemas.RoutedRecords;
 import io.fedstream.avro.ConditionalEvent;
 import io.fedstream.avro.Envelope;
 import io.fedstream.avro.Payload;
@@ -22,49 +23,17 @@ import java.util.UUID;
  * <ul>
  *   <li>Subscribe: write {@link #subscription} to {@code Topics.subscriptions(ns)} keyed by its
  *       {@code subscriptionId}; unsubscribe: a tombstone under that key. Matching events arrive in
- *       the subscriber's mailbox as {@code EVENT} envelopes with attribute {@link #ATTR_SUBSCRIPTIONS}.
+ *       the subscriber's mailbox as {@code EVENT} envelopes with attribute {@link RoutedRecords#ATTR_SUBSCRIPTIONS}.
  *   <li>Register: write {@link #conditionalEvent} to {@code Topics.conditionalEvents(ns)} keyed by
  *       its {@code registrationId}; remove: a tombstone. Triggers arrive in the node's mailbox as
  *       {@code TRIGGER} envelopes, tag = handler id, one payload per gathered message
  *       ({@link #gatheredWireBytes}).
  *   <li>A rejected subscription or registration comes back as a {@code REPLY} envelope from
- *       {@link #ROUTER_SOURCE} with error code {@code INVALID_CONDITION} and {@code inReplyTo} = the
+ *       {@link RoutedRecords#ROUTER_SOURCE} with error code {@code INVALID_CONDITION} and {@code inReplyTo} = the
  *       id.
  * </ul>
  */
 public final class RouterContract {
-
-  /** The {@code source} of every envelope the router creates (triggers, coded errors). */
-  public static final String ROUTER_SOURCE = "fedstream-router";
-  /** The role whose event topic carries join and leave events: {@code Topics.events(ns, "presence")}. */
-  public static final String PRESENCE_ROLE = "presence";
-  /** Channel (tag) of the event emitted when a node becomes ALIVE after being unknown or GONE. */
-  public static final String JOIN_CHANNEL = "join";
-  /** Channel (tag) of the event emitted when a node leaves or is declared GONE. */
-  public static final String LEAVE_CHANNEL = "leave";
-  /** Tag of the coded error answering a rejected subscription. */
-  public static final String SUBSCRIBE_TAG = "fedstream.subscribe";
-  /** Tag of the coded error answering a rejected registration. */
-  public static final String REGISTER_TAG = "fedstream.register";
-  /** Attribute of a routed event: the comma-separated ids of the subscriptions it matched. */
-  public static final String ATTR_SUBSCRIPTIONS = "fedstream.subscriptions";
-  /** Attribute of a routed event: the role instance id that emitted it (the event's key). */
-  public static final String ATTR_INSTANCE = "fedstream.instance";
-  /** Attribute of a routed event: the emitting role. */
-  public static final String ATTR_ROLE = "fedstream.role";
-  /** Attribute of a trigger: the registration id. */
-  public static final String ATTR_REGISTRATION = "fedstream.registration";
-  /** Attribute of a trigger: its sequence number within the registration, from 0. */
-  public static final String ATTR_TRIGGER_SEQUENCE = "fedstream.trigger.sequence";
-  /** Attribute of a trigger: the registration's expression. */
-  public static final String ATTR_EXPRESSION = "fedstream.expression";
-  /** Content type of a trigger payload holding one gathered envelope (Avro body, with schemaId). */
-  public static final String ENVELOPE_CONTENT_TYPE = "application/vnd.fedstream.envelope+avro";
-  /**
-   * Content type of a trigger payload that refers to a gathered envelope instead of holding it
-   * (when the trigger would exceed its size budget): data is UTF-8 {@code topic:partition:offset}.
-   */
-  public static final String ENVELOPE_REF_CONTENT_TYPE = "application/vnd.fedstream.envelope-ref";
 
   private RouterContract() {
   }
@@ -159,12 +128,12 @@ public final class RouterContract {
    * The Confluent wire bytes of one envelope gathered in a trigger (magic byte, schema id, Avro
    * body), ready for the node's envelope decoder (as read from {@code Topics.mailbox(ns)}).
    *
-   * @param payload a payload of a {@code TRIGGER} envelope with {@link #ENVELOPE_CONTENT_TYPE}
+   * @param payload a payload of a {@code TRIGGER} envelope with {@link RoutedRecords#ENVELOPE_CONTENT_TYPE}
    * @return the wire bytes
    * @throws IllegalArgumentException if the payload is a reference or has no schema id
    */
   public static byte[] gatheredWireBytes(Payload payload) {
-    if (!ENVELOPE_CONTENT_TYPE.equals(payload.getContentType()) || payload.getSchemaId() == null) {
+    if (!RoutedRecords.ENVELOPE_CONTENT_TYPE.equals(payload.getContentType()) || payload.getSchemaId() == null) {
       throw new IllegalArgumentException("payload '" + payload.getName() + "' is not an embedded"
           + " envelope (content type " + payload.getContentType() + "); references are read from"
           + " the topic position in its data");
@@ -177,7 +146,7 @@ public final class RouterContract {
 
   /** Whether an envelope is a trigger from the router. */
   public static boolean isTrigger(Envelope e) {
-    return e.getKind() == io.fedstream.avro.Kind.TRIGGER && ROUTER_SOURCE.equals(e.getSource());
+    return e.getKind() == io.fedstream.avro.Kind.TRIGGER && RoutedRecords.ROUTER_SOURCE.equals(e.getSource());
   }
 
   private static void requireText(String what, String v) {

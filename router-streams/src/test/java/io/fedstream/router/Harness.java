@@ -1,5 +1,6 @@
 package io.fedstream.router;
 
+import io.fedstream.schemas.RoutedRecords;
 import io.fedstream.avro.ConditionalEvent;
 import io.fedstream.avro.Envelope;
 import io.fedstream.avro.Heartbeat;
@@ -78,7 +79,7 @@ final class Harness implements AutoCloseable {
     mailbox = out(Topics.mailbox(ns));
     dlq = out(Topics.deadLetter(ns));
     liveness = out(Topics.liveness(ns));
-    presenceEvents = out(Topics.events(ns, RouterContract.PRESENCE_ROLE));
+    presenceEvents = out(Topics.events(ns, RoutedRecords.PRESENCE_ROLE));
     subscriptionsOut = out(Topics.subscriptions(ns));
   }
 

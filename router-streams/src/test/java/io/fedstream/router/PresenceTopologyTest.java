@@ -1,5 +1,6 @@
 package io.fedstream.router;
 
+import io.fedstream.schemas.RoutedRecords;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -90,13 +91,13 @@ class PresenceTopologyTest {
 
   @Test
   void joinAndLeaveAreEventsNodesCanSubscribeTo() {
-    h.subscribe("watcher", RouterContract.PRESENCE_ROLE, RouterContract.JOIN_CHANNEL,
+    h.subscribe("watcher", RoutedRecords.PRESENCE_ROLE, RoutedRecords.JOIN_CHANNEL,
         SubscriptionMode.FOREVER, Map.of());
     h.heartbeat("n1", PresenceStatus.ALIVE, 10_000, "g");
     // the router's own presence events topic is one of its event inputs
     List<byte[]> events = h.presenceEvents.readValuesToList();
     assertEquals(1, events.size());
-    h.pipe(Topics.events(h.ns, RouterContract.PRESENCE_ROLE), "n1", events.get(0));
+    h.pipe(Topics.events(h.ns, RoutedRecords.PRESENCE_ROLE), "n1", events.get(0));
     List<Envelope> got = h.mailboxEnvelopes();
     assertTrue(got.stream().anyMatch(e -> e.getDestination().equals("watcher")
         && e.getTag().equals("join") && e.getSource().equals("n1")), got.toString());

@@ -1,5 +1,6 @@
 package io.fedstream.router;
 
+import io.fedstream.schemas.RoutedRecords;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -47,7 +48,7 @@ class RegisterTableTopologyTest {
 
   List<String> gatheredIds(Envelope trigger) {
     return trigger.getPayloads().stream().map(p -> {
-      assertEquals(RouterContract.ENVELOPE_CONTENT_TYPE, p.getContentType());
+      assertEquals(RoutedRecords.ENVELOPE_CONTENT_TYPE, p.getContentType());
       return h.envelopes.decode(Topics.mailbox(h.ns), RouterContract.gatheredWireBytes(p)).getMessageId();
     }).toList();
   }
@@ -68,9 +69,9 @@ class RegisterTableTopologyTest {
     Envelope trigger = t.get(0);
     assertEquals("on-update", trigger.getTag());
     assertEquals("master", trigger.getDestination());
-    assertEquals(RouterContract.ROUTER_SOURCE, trigger.getSource());
-    assertEquals(reg.getRegistrationId(), trigger.getAttributes().get(RouterContract.ATTR_REGISTRATION));
-    assertEquals("0", trigger.getAttributes().get(RouterContract.ATTR_TRIGGER_SEQUENCE));
+    assertEquals(RoutedRecords.ROUTER_SOURCE, trigger.getSource());
+    assertEquals(reg.getRegistrationId(), trigger.getAttributes().get(RoutedRecords.ATTR_REGISTRATION));
+    assertEquals("0", trigger.getAttributes().get(RoutedRecords.ATTR_TRIGGER_SEQUENCE));
     assertEquals(List.of(a.getMessageId(), b.getMessageId(), c.getMessageId()), gatheredIds(trigger));
 
     // reset: three more make the second trigger, never the first again
@@ -80,7 +81,7 @@ class RegisterTableTopologyTest {
     h.send("worker_006", "master", "update");
     List<Envelope> second = triggers();
     assertEquals(1, second.size());
-    assertEquals("1", second.get(0).getAttributes().get(RouterContract.ATTR_TRIGGER_SEQUENCE));
+    assertEquals("1", second.get(0).getAttributes().get(RoutedRecords.ATTR_TRIGGER_SEQUENCE));
     assertEquals(3, second.get(0).getPayloads().size());
     assertTrue(!second.get(0).getMessageId().equals(trigger.getMessageId()));
   }
@@ -163,7 +164,7 @@ class RegisterTableTopologyTest {
     List<Envelope> got = h.mailboxEnvelopes();
     assertEquals(1, got.size());
     assertEquals(ErrorCode.INVALID_CONDITION, got.get(0).getError().getCode());
-    assertEquals(RouterContract.REGISTER_TAG, got.get(0).getTag());
+    assertEquals(RoutedRecords.REGISTER_TAG, got.get(0).getTag());
     assertEquals(bad.getRegistrationId(), got.get(0).getInReplyTo());
     assertEquals("master", got.get(0).getDestination());
     h.send("worker_1", "master", "update");
@@ -190,8 +191,8 @@ class RegisterTableTopologyTest {
     h.send("worker_3", "master", "update");
     List<Payload> ps = triggers().get(0).getPayloads();
     assertEquals(3, ps.size());
-    assertEquals(RouterContract.ENVELOPE_CONTENT_TYPE, ps.get(0).getContentType());
-    assertEquals(RouterContract.ENVELOPE_REF_CONTENT_TYPE, ps.get(2).getContentType());
+    assertEquals(RoutedRecords.ENVELOPE_CONTENT_TYPE, ps.get(0).getContentType());
+    assertEquals(RoutedRecords.ENVELOPE_REF_CONTENT_TYPE, ps.get(2).getContentType());
     assertEquals(Topics.mailbox(h.ns) + ":0:2", ps.get(2).getName());
   }
 

@@ -1,5 +1,6 @@
 package io.fedstream.router;
 
+import io.fedstream.schemas.RoutedRecords;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -74,8 +75,8 @@ class SubscriptionTopologyTest {
     assertEquals(3, got.size());
     Envelope delivered = got.get(0);
     assertEquals(Kind.EVENT, delivered.getKind());
-    assertEquals("event-source", delivered.getAttributes().get(RouterContract.ATTR_ROLE));
-    assertEquals("alice/src", delivered.getAttributes().get(RouterContract.ATTR_INSTANCE));
+    assertEquals("event-source", delivered.getAttributes().get(RoutedRecords.ATTR_ROLE));
+    assertEquals("alice/src", delivered.getAttributes().get(RoutedRecords.ATTR_INSTANCE));
     assertEquals(m2.getPayloads(), delivered.getPayloads(), "payloads travel unchanged");
     assertEquals(m2.getArgs(), delivered.getArgs());
     assertTrue(m1.getMessageId() != null);
@@ -146,7 +147,7 @@ class SubscriptionTopologyTest {
     h.event("r", "alice/src", "c", args("a", 1L), Map.of());
     List<Envelope> got = h.mailboxEnvelopes();
     assertEquals(1, got.size(), "one delivery per subscriber even when two subscriptions match");
-    assertEquals(2, got.get(0).getAttributes().get(RouterContract.ATTR_SUBSCRIPTIONS).split(",").length);
+    assertEquals(2, got.get(0).getAttributes().get(RoutedRecords.ATTR_SUBSCRIPTIONS).split(",").length);
   }
 
   @Test
@@ -156,8 +157,8 @@ class SubscriptionTopologyTest {
     assertEquals(1, got.size());
     Envelope err = got.get(0);
     assertEquals(Kind.REPLY, err.getKind());
-    assertEquals(RouterContract.ROUTER_SOURCE, err.getSource());
-    assertEquals(RouterContract.SUBSCRIBE_TAG, err.getTag());
+    assertEquals(RoutedRecords.ROUTER_SOURCE, err.getSource());
+    assertEquals(RoutedRecords.SUBSCRIBE_TAG, err.getTag());
     assertEquals(s.getSubscriptionId(), err.getInReplyTo());
     assertEquals(ErrorCode.INVALID_CONDITION, err.getError().getCode());
     assertTrue(err.getError().getReason().contains("gtt"), err.getError().getReason());

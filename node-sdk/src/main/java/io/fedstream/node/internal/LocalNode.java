@@ -1,5 +1,6 @@
 package io.fedstream.node.internal;
 
+import io.fedstream.schemas.RoutedRecords;
 import io.fedstream.node.ErrorCode;
 import io.fedstream.node.EventSubscription;
 import io.fedstream.node.GatherPolicy;
@@ -345,7 +346,7 @@ final class LocalNode implements Node {
   @Override
   public Mono<Void> emit(String role, String instance, String channel, Message event) {
     String r = Topics.requireName("role", role);
-    if (r.equals(PRESENCE_ROLE)) {
+    if (r.equals(RoutedRecords.PRESENCE_ROLE)) {
       throw new IllegalArgumentException("Role 'presence' is reserved for the router's join and leave events.");
     }
     String c = Topics.requireName("channel", channel);
@@ -357,7 +358,6 @@ final class LocalNode implements Node {
     return host.sendEnsured(Topics.events(host.namespace, r), instance, m);
   }
 
-  static final String PRESENCE_ROLE = "presence";
 
   private Routed routed() {
     Routed r = routed;

@@ -1,5 +1,6 @@
 package io.fedstream.node.internal;
 
+import io.fedstream.schemas.RoutedRecords;
 import io.fedstream.avro.Envelope;
 import io.fedstream.avro.Heartbeat;
 import io.fedstream.avro.Kind;
@@ -927,7 +928,7 @@ public final class NodeHostImpl implements NodeHost {
     List<io.fedstream.node.Trigger.Item> items = new ArrayList<>();
     for (Payload p : m.payloads()) {
       Message gathered = null;
-      if (Routed.ENVELOPE_CONTENT_TYPE.equals(p.contentType()) && p.schemaId().isPresent()) {
+      if (RoutedRecords.ENVELOPE_CONTENT_TYPE.equals(p.contentType()) && p.schemaId().isPresent()) {
         byte[] body = p.bytes();
         ByteBuffer wireBytes = ByteBuffer.allocate(5 + body.length);
         wireBytes.put((byte) 0).putInt(p.schemaId().getAsInt()).put(body);
@@ -946,18 +947,18 @@ public final class NodeHostImpl implements NodeHost {
           LOG.warn("host {}: trigger {}: cannot decode gathered message {}: {}", hostId, m.id(), p.name(), ex.toString());
         }
       }
-      String position = Routed.ENVELOPE_REF_CONTENT_TYPE.equals(p.contentType())
+      String position = RoutedRecords.ENVELOPE_REF_CONTENT_TYPE.equals(p.contentType())
           ? new String(p.bytes(), StandardCharsets.UTF_8) : p.name();
       items.add(new io.fedstream.node.Trigger.Item(position, Optional.ofNullable(gathered)));
     }
     long sequence = 0;
     try {
-      sequence = Long.parseLong(m.attributes().getOrDefault(Routed.ATTR_TRIGGER_SEQUENCE, "0"));
+      sequence = Long.parseLong(m.attributes().getOrDefault(RoutedRecords.ATTR_TRIGGER_SEQUENCE, "0"));
     } catch (NumberFormatException e) {
       LOG.warn("host {}: trigger {} has a bad sequence attribute", hostId, m.id());
     }
-    return new io.fedstream.node.Trigger(m.attributes().get(Routed.ATTR_REGISTRATION), m.tag(),
-        m.attributes().getOrDefault(Routed.ATTR_EXPRESSION, ""), sequence, items);
+    return new io.fedstream.node.Trigger(m.attributes().get(RoutedRecords.ATTR_REGISTRATION), m.tag(),
+        m.attributes().getOrDefault(RoutedRecords.ATTR_EXPRESSION, ""), sequence, items);
   }
 
   /** Sends a prepared message; completes on the broker's acknowledgement, on a delivery thread. */

@@ -1,5 +1,6 @@
 package io.fedstream.node.internal;
 
+import io.fedstream.schemas.RoutedRecords;
 import io.fedstream.node.Message;
 import io.fedstream.node.NodeException;
 import java.util.ArrayList;
@@ -21,15 +22,6 @@ final class Routed {
 
   private static final Logger LOG = LoggerFactory.getLogger(Routed.class);
 
-  static final String ROUTER_SOURCE = "fedstream-router";
-  static final String SUBSCRIBE_TAG = "fedstream.subscribe";
-  static final String REGISTER_TAG = "fedstream.register";
-  static final String ATTR_SUBSCRIPTIONS = "fedstream.subscriptions";
-  static final String ATTR_REGISTRATION = "fedstream.registration";
-  static final String ATTR_TRIGGER_SEQUENCE = "fedstream.trigger.sequence";
-  static final String ATTR_EXPRESSION = "fedstream.expression";
-  static final String ENVELOPE_CONTENT_TYPE = "application/vnd.fedstream.envelope+avro";
-  static final String ENVELOPE_REF_CONTENT_TYPE = "application/vnd.fedstream.envelope-ref";
 
   private record Entry(FluxSink<Delivery> sink, boolean once) {
   }
@@ -45,14 +37,14 @@ final class Routed {
 
   /** Whether a message belongs to the router calls rather than to {@code receive()}. */
   static boolean isRouted(Message m) {
-    if (m.kind() == Message.Kind.EVENT && m.attributes().containsKey(ATTR_SUBSCRIPTIONS)) {
+    if (m.kind() == Message.Kind.EVENT && m.attributes().containsKey(RoutedRecords.ATTR_SUBSCRIPTIONS)) {
       return true;
     }
-    if (m.kind() == Message.Kind.TRIGGER && m.attributes().containsKey(ATTR_REGISTRATION)) {
+    if (m.kind() == Message.Kind.TRIGGER && m.attributes().containsKey(RoutedRecords.ATTR_REGISTRATION)) {
       return true;
     }
-    return m.kind() == Message.Kind.REPLY && ROUTER_SOURCE.equals(m.source()) && m.inReplyTo().isPresent()
-        && (SUBSCRIBE_TAG.equals(m.tag()) || REGISTER_TAG.equals(m.tag()));
+    return m.kind() == Message.Kind.REPLY && RoutedRecords.ROUTER_SOURCE.equals(m.source()) && m.inReplyTo().isPresent()
+        && (RoutedRecords.SUBSCRIBE_TAG.equals(m.tag()) || RoutedRecords.REGISTER_TAG.equals(m.tag()));
   }
 
   /** False if the node is closed (the sink is not kept). */
@@ -87,7 +79,7 @@ final class Routed {
     Message m = d.message;
     if (m.kind() == Message.Kind.REPLY) {
       String id = m.inReplyTo().get();
-      Entry e = (SUBSCRIBE_TAG.equals(m.tag()) ? subscriptions : registrations).remove(id);
+      Entry e = (RoutedRecords.SUBSCRIBE_TAG.equals(m.tag()) ? subscriptions : registrations).remove(id);
       d.processed();
       NodeException error = m.error().map(Message.Error::toException).orElse(null);
       if (e == null || error == null) {
@@ -99,7 +91,7 @@ final class Routed {
       return;
     }
     if (m.kind() == Message.Kind.TRIGGER) {
-      String id = m.attributes().get(ATTR_REGISTRATION);
+      String id = m.attributes().get(RoutedRecords.ATTR_REGISTRATION);
       Entry e = registrations.get(id);
       if (e == null || e.sink.isCancelled()) {
         LOG.info("node {}: trigger {} of registration {} has no register() Flux; dropped", nodeId, m.id(), id);
@@ -110,7 +102,7 @@ final class Routed {
       return;
     }
     List<Entry> to = new ArrayList<>(1);
-    for (String id : m.attributes().get(ATTR_SUBSCRIPTIONS).split(",")) {
+    for (String id : m.attributes().get(RoutedRecords.ATTR_SUBSCRIPTIONS).split(",")) {
       String sid = id.trim();
       Entry e = subscriptions.get(sid);
       if (e != null && !e.sink.isCancelled() && (!e.once || subscriptions.remove(sid, e))) {
@@ -119,7 +111,7 @@ final class Routed {
     }
     if (to.isEmpty()) {
       LOG.debug("node {}: event {} for subscriptions {} with no subscribe() Flux; dropped", nodeId, m.id(),
-          m.attributes().get(ATTR_SUBSCRIPTIONS));
+          m.attributes().get(RoutedRecords.ATTR_SUBSCRIPTIONS));
       d.processed();
       return;
     }

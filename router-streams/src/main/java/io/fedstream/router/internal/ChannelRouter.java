@@ -1,5 +1,6 @@
 package io.fedstream.router.internal;
 
+import io.fedstream.schemas.RoutedRecords;
 import io.fedstream.avro.Envelope;
 import io.fedstream.avro.Subscription;
 import io.fedstream.avro.SubscriptionMode;
@@ -197,9 +198,9 @@ final class ChannelRouter extends Step<byte[]> {
     Map<String, String> original = event.getAttributes();
     bySubscriber.forEach((subscriber, ids) -> {
       Map<String, String> attributes = new HashMap<>(original);
-      attributes.put(RouterContract.ATTR_SUBSCRIPTIONS, String.join(",", ids));
-      attributes.put(RouterContract.ATTR_INSTANCE, instance);
-      attributes.put(RouterContract.ATTR_ROLE, role);
+      attributes.put(RoutedRecords.ATTR_SUBSCRIPTIONS, String.join(",", ids));
+      attributes.put(RoutedRecords.ATTR_INSTANCE, instance);
+      attributes.put(RoutedRecords.ATTR_ROLE, role);
       event.setDestination(subscriber);
       event.setAttributes(attributes);
       emitEnvelope(Out.Route.MAILBOX, settings.mailbox(), subscriber, event, timestamp);

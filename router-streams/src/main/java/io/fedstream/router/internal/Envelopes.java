@@ -1,5 +1,6 @@
 package io.fedstream.router.internal;
 
+import io.fedstream.schemas.RoutedRecords;
 import io.fedstream.avro.Envelope;
 import io.fedstream.avro.ErrorCode;
 import io.fedstream.avro.ErrorInfo;
@@ -39,7 +40,7 @@ final class Envelopes {
         .setSessionType(SessionType.NOTIFICATION)
         .setKind(Kind.REPLY)
         .setTag(tag)
-        .setSource(RouterContract.ROUTER_SOURCE)
+        .setSource(RoutedRecords.ROUTER_SOURCE)
         .setDestination(node)
         .setCreatedAt(Instant.ofEpochMilli(timestamp))
         .setInReplyTo(id)

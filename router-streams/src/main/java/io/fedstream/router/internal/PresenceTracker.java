@@ -1,5 +1,6 @@
 package io.fedstream.router.internal;
 
+import io.fedstream.schemas.RoutedRecords;
 import io.fedstream.avro.Envelope;
 import io.fedstream.avro.ErrorCode;
 import io.fedstream.avro.Heartbeat;
@@ -140,7 +141,7 @@ final class PresenceTracker extends Step<byte[]> {
       writeLiveness(node, now, seen);
     }
     if (joined) {
-      presenceEvent(node, now, RouterContract.JOIN_CHANNEL, "heartbeat", seen);
+      presenceEvent(node, now, RoutedRecords.JOIN_CHANNEL, "heartbeat", seen);
     }
   }
 
@@ -151,7 +152,7 @@ final class PresenceTracker extends Step<byte[]> {
     }
     NodeState gone = NodeState.of(prevBytes).with(LivenessState.GONE, at);
     writeLiveness(node, gone, at);
-    presenceEvent(node, gone, RouterContract.LEAVE_CHANNEL, why, at);
+    presenceEvent(node, gone, RoutedRecords.LEAVE_CHANNEL, why, at);
   }
 
   private void check(long now) {

@@ -1,5 +1,6 @@
 package io.fedstream.router.internal;
 
+import io.fedstream.schemas.RoutedRecords;
 import io.fedstream.avro.ConditionalEvent;
 import io.fedstream.avro.Envelope;
 import io.fedstream.avro.Kind;
@@ -183,7 +184,7 @@ final class RegisterTable extends Step<byte[]> {
       return;
     }
     if (e.getKind() == Kind.TRIGGER || e.getKind() == Kind.CHUNK
-        || RouterContract.ROUTER_SOURCE.equals(e.getSource())) {
+        || RoutedRecords.ROUTER_SOURCE.equals(e.getSource())) {
       return;
     }
     RecordMetadata m = context().recordMetadata().orElseThrow();
@@ -254,12 +255,12 @@ final class RegisterTable extends Step<byte[]> {
           embedded += en.wire().length;
           int schemaId = ByteBuffer.wrap(en.wire(), 1, 4).getInt();
           payloads.add(Payload.newBuilder().setName(position)
-              .setContentType(RouterContract.ENVELOPE_CONTENT_TYPE).setSchemaId(schemaId)
+              .setContentType(RoutedRecords.ENVELOPE_CONTENT_TYPE).setSchemaId(schemaId)
               .setData(ByteBuffer.wrap(en.wire(), 5, en.wire().length - 5).slice()).setTransfer(null)
               .build());
         } else {
           payloads.add(Payload.newBuilder().setName(position)
-              .setContentType(RouterContract.ENVELOPE_REF_CONTENT_TYPE).setSchemaId(null)
+              .setContentType(RoutedRecords.ENVELOPE_REF_CONTENT_TYPE).setSchemaId(null)
               .setData(ByteBuffer.wrap(position.getBytes(StandardCharsets.UTF_8))).setTransfer(null)
               .build());
         }
@@ -276,16 +277,16 @@ final class RegisterTable extends Step<byte[]> {
     args.put("sequence", new Value(seq));
     args.put("count", new Value((long) payloads.size()));
     Map<String, String> attributes = new HashMap<>();
-    attributes.put(RouterContract.ATTR_REGISTRATION, id);
-    attributes.put(RouterContract.ATTR_TRIGGER_SEQUENCE, Long.toString(seq));
-    attributes.put(RouterContract.ATTR_EXPRESSION, c.getExpression());
+    attributes.put(RoutedRecords.ATTR_REGISTRATION, id);
+    attributes.put(RoutedRecords.ATTR_TRIGGER_SEQUENCE, Long.toString(seq));
+    attributes.put(RoutedRecords.ATTR_EXPRESSION, c.getExpression());
     Envelope trigger = Envelope.newBuilder()
         .setMessageId(Envelopes.id("trigger", id, Long.toString(seq)))
         .setSessionId(id)
         .setSessionType(SessionType.NOTIFICATION)
         .setKind(Kind.TRIGGER)
         .setTag(c.getHandlerId())
-        .setSource(RouterContract.ROUTER_SOURCE)
+        .setSource(RoutedRecords.ROUTER_SOURCE)
         .setDestination(c.getNodeId())
         .setCreatedAt(Instant.ofEpochMilli(timestamp))
         .setArgs(args)

@@ -1,5 +1,6 @@
 package io.fedstream.router.internal;
 
+import io.fedstream.schemas.RoutedRecords;
 import io.fedstream.avro.ConditionalEvent;
 import io.fedstream.avro.ErrorCode;
 import io.fedstream.router.InvalidConditionException;
@@ -66,7 +67,7 @@ final class RegistrationIntake extends Step<byte[]> {
       } else {
         LOG.info("registration {} rejected: {}", id, e.getMessage());
         emitEnvelope(Out.Route.MAILBOX, settings.mailbox(), c.getNodeId(),
-            Envelopes.rejection(RouterContract.REGISTER_TAG, c.getNodeId(), id, "registrationId",
+            Envelopes.rejection(RoutedRecords.REGISTER_TAG, c.getNodeId(), id, "registrationId",
                 e.getMessage(), r.timestamp(), position(), code),
             r.timestamp());
       }

@@ -1,5 +1,6 @@
 package io.fedstream.router.internal;
 
+import io.fedstream.schemas.RoutedRecords;
 import io.fedstream.schemas.Topics;
 
 /**
@@ -20,7 +21,7 @@ public record Settings(String namespace, String instanceId, Codec codec, long pr
   }
 
   String presenceEvents() {
-    return Topics.events(namespace, io.fedstream.router.RouterContract.PRESENCE_ROLE);
+    return Topics.events(namespace, RoutedRecords.PRESENCE_ROLE);
   }
 
   String liveness() {

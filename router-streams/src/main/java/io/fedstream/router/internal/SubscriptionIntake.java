@@ -1,5 +1,6 @@
 package io.fedstream.router.internal;
 
+import io.fedstream.schemas.RoutedRecords;
 import io.fedstream.avro.ErrorCode;
 import io.fedstream.avro.Subscription;
 import io.fedstream.router.InvalidConditionException;
@@ -67,7 +68,7 @@ final class SubscriptionIntake extends Step<byte[]> {
       } else {
         LOG.info("subscription {} rejected: {}", id, e.getMessage());
         emitEnvelope(Out.Route.MAILBOX, settings.mailbox(), s.getSubscriber(),
-            Envelopes.rejection(RouterContract.SUBSCRIBE_TAG, s.getSubscriber(), id, "subscriptionId",
+            Envelopes.rejection(RoutedRecords.SUBSCRIBE_TAG, s.getSubscriber(), id, "subscriptionId",
                 e.getMessage(), r.timestamp(), position(), code),
             r.timestamp());
       }

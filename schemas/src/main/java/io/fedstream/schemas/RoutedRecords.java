@@ -1,0 +1,45 @@
+package io.fedstream.schemas;
+
+/**
+ * The names the router writes into the envelopes it creates or forwards: its source id, the tags of
+ * its coded replies, the attributes of routed events and triggers, and the content types of a
+ * trigger's gathered messages. Part of the topic contract ({@code schemas/TOPICS.md},
+ * {@code docs/router.md}): the router writes them, nodes in any language read them.
+ */
+public final class RoutedRecords {
+
+  /** The {@code source} of every envelope the router creates (triggers, coded errors). */
+  public static final String ROUTER_SOURCE = "fedstream-router";
+  /** The role whose event topic carries join and leave events: {@code Topics.events(ns, "presence")}. */
+  public static final String PRESENCE_ROLE = "presence";
+  /** Channel (tag) of the event emitted when a node becomes ALIVE after being unknown or GONE. */
+  public static final String JOIN_CHANNEL = "join";
+  /** Channel (tag) of the event emitted when a node leaves or is declared GONE. */
+  public static final String LEAVE_CHANNEL = "leave";
+  /** Tag of the coded error answering a rejected subscription. */
+  public static final String SUBSCRIBE_TAG = "fedstream.subscribe";
+  /** Tag of the coded error answering a rejected registration. */
+  public static final String REGISTER_TAG = "fedstream.register";
+  /** Attribute of a routed event: the comma-separated ids of the subscriptions it matched. */
+  public static final String ATTR_SUBSCRIPTIONS = "fedstream.subscriptions";
+  /** Attribute of a routed event: the role instance id that emitted it (the event's key). */
+  public static final String ATTR_INSTANCE = "fedstream.instance";
+  /** Attribute of a routed event: the emitting role. */
+  public static final String ATTR_ROLE = "fedstream.role";
+  /** Attribute of a trigger: the registration id. */
+  public static final String ATTR_REGISTRATION = "fedstream.registration";
+  /** Attribute of a trigger: its sequence number within the registration, from 0. */
+  public static final String ATTR_TRIGGER_SEQUENCE = "fedstream.trigger.sequence";
+  /** Attribute of a trigger: the registration's expression. */
+  public static final String ATTR_EXPRESSION = "fedstream.expression";
+  /** Content type of a trigger payload holding one gathered envelope (Avro body, with schemaId). */
+  public static final String ENVELOPE_CONTENT_TYPE = "application/vnd.fedstream.envelope+avro";
+  /**
+   * Content type of a trigger payload that refers to a gathered envelope instead of holding it
+   * (when the trigger would exceed its size budget): data is UTF-8 {@code topic:partition:offset}.
+   */
+  public static final String ENVELOPE_REF_CONTENT_TYPE = "application/vnd.fedstream.envelope-ref";
+
+  private RoutedRecords() {
+  }
+}
