@@ -144,14 +144,15 @@ final class EmbeddedPlatform {
           started.add(broker.process());
         }
         dir.writePid(Part.BROKER, broker.pid());
-        broker.awaitReady();
-        readyAfter.put(Part.BROKER, since(t0));
-        // The router needs the broker; it reaches the registry lazily, so it need not wait for it.
+        // The router's JVM starts while the broker does: its first Admin calls wait (bounded) for the
+        // broker, so its JVM start-up overlaps the broker's. It reaches the registry lazily.
         ProcessHandle router = startRouter(dir, broker.bootstrapServers(), EmbeddedRegistry.url(registryPort));
         synchronized (started) {
           started.add(router);
         }
         dir.writePid(Part.ROUTER, router.pid());
+        broker.awaitReady();
+        readyAfter.put(Part.BROKER, since(t0));
         awaitRouter(dir, router, READY_BOUND);
         readyAfter.put(Part.ROUTER, since(t0));
         return router;

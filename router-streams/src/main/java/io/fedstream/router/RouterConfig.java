@@ -281,6 +281,11 @@ public final class RouterConfig {
     // session times out; 10 s instead of Kafka's 45 s keeps failover and restarts quick.
     p.putIfAbsent(StreamsConfig.consumerPrefix("session.timeout.ms"), "10000");
     p.putIfAbsent(StreamsConfig.consumerPrefix("heartbeat.interval.ms"), "3000");
+    // A router that stops cleanly leaves the group, so the next start (or the other instance) need
+    // not wait out its session. Streams keeps dynamic members in the group on close by default, and
+    // close's leaveGroup option alone did not make the member leave on Kafka 4.1 (measured: a
+    // restart waited ~8 s for the old member's session to end).
+    p.putIfAbsent(StreamsConfig.consumerPrefix("internal.leave.group.on.close"), "true");
     p.putIfAbsent(StreamsConfig.producerPrefix("max.request.size"),
         Integer.toString(io.fedstream.schemas.TopicSettings.MAX_MESSAGE_BYTES + 64 * 1024));
     p.put(StreamsConfig.APPLICATION_ID_CONFIG, applicationId());
