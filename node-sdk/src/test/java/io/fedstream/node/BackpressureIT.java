@@ -73,4 +73,26 @@ class BackpressureIT {
       }
     }
   }
+
+  @Test
+  void aResubscriberNeverOvertakesWhatACancelledSubscriberGivesBack(Platform platform) {
+    String ns = platform.newNamespace();
+    int rounds = 20;
+    int perRound = 40;
+    try (Node sender = Nodes.start(platform, ns, "s"); Node r = Nodes.start(platform, ns, "r")) {
+      Flux.range(0, rounds * perRound)
+          .concatMap(i -> sender.send(Message.builder().tag("m").to("r").arg("i", i).build()))
+          .blockLast(Nodes.WAIT);
+      // Each round a subscriber takes a few and cancels with more prefetched, and the next one
+      // subscribes at once: the prefetched ones must come back to it first, in order.
+      List<Long> all = new ArrayList<>();
+      for (int round = 0; round < rounds; round++) {
+        all.addAll(r.receive().take(3).map(m -> (Long) m.arg("i")).collectList().block(Nodes.WAIT));
+        all.addAll(r.receive().take(perRound - 3).map(m -> (Long) m.arg("i")).collectList().block(Nodes.WAIT));
+      }
+      for (int i = 0; i < rounds * perRound; i++) {
+        assertEquals(i, all.get(i).intValue(), "message " + i);
+      }
+    }
+  }
 }

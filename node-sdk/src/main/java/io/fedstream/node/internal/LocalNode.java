@@ -47,6 +47,11 @@ final class LocalNode implements Node {
   private Map<String, FluxSink<Delivery>> sessions;
   private Map<String, Function<Message, Mono<Message>>> handlers;
   private boolean draining;
+  // Deliveries a subscription's sink has taken but not yet handed to its subscriber or given back
+  // (publishOn prefetches them). A cancelled subscription gives them back asynchronously; until it
+  // has, the next subscriber of the same stream waits, so that it sees them first and in order.
+  private Map<FluxSink<Delivery>, java.util.concurrent.atomic.AtomicInteger> held;
+  private Map<Object, java.util.concurrent.atomic.AtomicInteger> lingering;
   private boolean missed;
   private boolean closed;
   private volatile Routed routed;
@@ -262,48 +267,71 @@ final class LocalNode implements Node {
   }
 
   private Flux<Message> inbound(String sessionId) {
-    Flux<Delivery> source = Flux.create(sink -> {
-      synchronized (this) {
-        if (closed) {
-          sink.complete();
-          return;
-        }
-        if (sessionId == null) {
-          if (receiver != null && !receiver.isCancelled()) {
-            sink.error(new IllegalStateException("Node '" + id + "' already has a receive() subscriber."));
-            return;
-          }
-          receiver = sink;
-        } else {
-          if (sessions == null) {
-            sessions = new HashMap<>(4);
-          }
-          FluxSink<Delivery> previous = sessions.get(sessionId);
-          if (previous != null && !previous.isCancelled()) {
-            sink.error(new IllegalStateException("Session '" + sessionId + "' of node '" + id
-                + "' already has a receiveById subscriber."));
-            return;
-          }
-          sessions.put(sessionId, sink);
-        }
-      }
-      sink.onRequest(n -> drain());
-      sink.onDispose(() -> {
+    Object stream = sessionId == null ? RECEIVE_STREAM : sessionId;
+    return Flux.defer(() -> {
+      java.util.concurrent.atomic.AtomicInteger taken = new java.util.concurrent.atomic.AtomicInteger();
+      Flux<Delivery> source = Flux.create(sink -> {
         synchronized (this) {
-          if (sessionId == null) {
-            if (receiver == sink) {
-              receiver = null;
-            }
-          } else if (sessions != null) {
-            sessions.remove(sessionId, sink);
+          if (closed) {
+            sink.complete();
+            return;
           }
+          if (sessionId == null) {
+            if (receiver != null && !receiver.isCancelled()) {
+              sink.error(new IllegalStateException("Node '" + id + "' already has a receive() subscriber."));
+              return;
+            }
+            receiver = sink;
+          } else {
+            if (sessions == null) {
+              sessions = new HashMap<>(4);
+            }
+            FluxSink<Delivery> previous = sessions.get(sessionId);
+            if (previous != null && !previous.isCancelled()) {
+              sink.error(new IllegalStateException("Session '" + sessionId + "' of node '" + id
+                  + "' already has a receiveById subscriber."));
+              return;
+            }
+            sessions.put(sessionId, sink);
+          }
+          if (held == null) {
+            held = new java.util.IdentityHashMap<>(4);
+          }
+          held.put(sink, taken);
         }
+        sink.onRequest(n -> drain());
+        sink.onDispose(() -> {
+          synchronized (this) {
+            if (sessionId == null) {
+              if (receiver == sink) {
+                receiver = null;
+              }
+            } else if (sessions != null) {
+              sessions.remove(sessionId, sink);
+            }
+            if (held != null) {
+              held.remove(sink);
+            }
+            if (taken.get() > 0) {
+              if (lingering == null) {
+                lingering = new HashMap<>(4);
+              }
+              lingering.put(stream, taken);
+            }
+          }
+        });
+        drain();
       });
-      drain();
+      return source.publishOn(host.delivery, 32)
+          .doOnNext(d -> taken.decrementAndGet())
+          .transform(Operators.<Delivery, Message>lift((sc, actual) -> Unwrap.of(actual)))
+          .doOnDiscard(Delivery.class, d -> {
+            requeue(d);
+            if (taken.decrementAndGet() == 0) {
+              drain();
+            }
+          });
     });
-    return source.publishOn(host.delivery, 32)
-        .transform(Operators.<Delivery, Message>lift((sc, actual) -> Unwrap.of(actual)))
-        .doOnDiscard(Delivery.class, this::requeue);
   }
 
   @Override
@@ -479,6 +507,9 @@ final class LocalNode implements Node {
     queue.addAll(all);
   }
 
+  /** The key of the plain {@code receive()} stream among the session streams. */
+  private static final Object RECEIVE_STREAM = new Object();
+
   private synchronized void drain() {
     if (draining) {
       missed = true;
@@ -503,8 +534,18 @@ final class LocalNode implements Node {
           if (s == null || s.isCancelled() || (full != null && full.contains(s))) {
             continue;
           }
-          if (s.requestedFromDownstream() > 0) {
+          Object stream = s == receiver ? RECEIVE_STREAM : d.message.sessionId();
+          java.util.concurrent.atomic.AtomicInteger before = lingering == null ? null : lingering.get(stream);
+          if (before != null && before.get() == 0) {
+            lingering.remove(stream);
+            before = null;
+          }
+          if (before == null && s.requestedFromDownstream() > 0) {
             it.remove();
+            java.util.concurrent.atomic.AtomicInteger taken = held == null ? null : held.get(s);
+            if (taken != null) {
+              taken.incrementAndGet();
+            }
             s.next(d);
           } else {
             if (full == null) {
