@@ -82,38 +82,7 @@ public final class EmbeddedRegistry implements AutoCloseable {
    */
   @Override
   public void close() {
-    stop(process.toHandle(), Duration.ofSeconds(10));
-  }
-
-  /**
-   * Stops a process and its descendants: SIGTERM, a bounded wait, then SIGKILL.
-   *
-   * @param handle the process
-   * @param grace how long it may take to exit after SIGTERM
-   * @return true when it had to be killed
-   */
-  public static boolean stop(ProcessHandle handle, Duration grace) {
-    List<ProcessHandle> all = new ArrayList<>();
-    handle.descendants().forEach(all::add);
-    all.add(handle);
-    all.forEach(ProcessHandle::destroy);
-    boolean killed = false;
-    for (ProcessHandle h : all) {
-      try {
-        h.onExit().get(grace.toMillis(), TimeUnit.MILLISECONDS);
-      } catch (Exception e) {
-        h.destroyForcibly();
-        killed = true;
-      }
-    }
-    for (ProcessHandle h : all) {
-      try {
-        h.onExit().get(5, TimeUnit.SECONDS);
-      } catch (Exception ignored) {
-        // It was sent SIGKILL; nothing more can be done from here.
-      }
-    }
-    return killed;
+    ChildJvm.stop(process.toHandle(), Duration.ofSeconds(10));
   }
 
   /**
@@ -158,15 +127,6 @@ public final class EmbeddedRegistry implements AutoCloseable {
     }
     throw new PlatformException("NOT_INSTALLED", "No schema registry distribution in " + home
         + ". Build the project first (mvn -B package -DskipTests), or set FEDSTREAM_REGISTRY_HOME.");
-  }
-
-  static String tail(Path log, int lines) {
-    try {
-      List<String> all = Files.readAllLines(log);
-      return String.join(System.lineSeparator(), all.subList(Math.max(0, all.size() - lines), all.size()));
-    } catch (IOException e) {
-      return "(no log: " + e.getMessage() + ")";
-    }
   }
 
   /** Builds and starts an {@link EmbeddedRegistry}. */
@@ -278,7 +238,7 @@ public final class EmbeddedRegistry implements AutoCloseable {
         if (!registry.process.isAlive()) {
           throw new PlatformException("START_FAILED", "The schema registry exited with code "
               + registry.process.exitValue() + " before it was ready. End of " + registry.log + ":\n"
-              + tail(registry.log, 20));
+              + ChildJvm.tail(registry.log, 20));
         }
         try {
           if (http.send(probe, HttpResponse.BodyHandlers.discarding()).statusCode() == 200) {
@@ -298,7 +258,7 @@ public final class EmbeddedRegistry implements AutoCloseable {
         }
       }
       throw new PlatformException("START_FAILED", "The schema registry did not answer on " + registry.url()
-          + " within " + readyTimeout.toSeconds() + " s. End of " + registry.log + ":\n" + tail(registry.log, 20));
+          + " within " + readyTimeout.toSeconds() + " s. End of " + registry.log + ":\n" + ChildJvm.tail(registry.log, 20));
     }
   }
 }

@@ -24,15 +24,13 @@ import java.util.Map;
 final class EnvelopeCodec {
 
   private final AvroWire<Envelope> wire;
-  private final WireEncoder<Envelope> encoder;
 
   EnvelopeCodec(SchemaRegistryClient registry) {
     this.wire = AvroWire.of(Envelope.class, registry);
-    this.encoder = new WireEncoder<>(wire);
   }
 
   byte[] encode(String topic, Envelope e, int sizeHint) {
-    return encoder.encode(topic, e, sizeHint);
+    return wire.encode(topic, e, sizeHint);
   }
 
   /** @throws io.fedstream.schemas.wire.WireFormatException on bad bytes */

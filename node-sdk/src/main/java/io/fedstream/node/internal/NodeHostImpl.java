@@ -110,7 +110,8 @@ public final class NodeHostImpl implements NodeHost {
   private SchemaRegistryClient registry;
   private EnvelopeCodec codec;
   private AvroWire<Heartbeat> heartbeats;
-  private WireEncoder<Heartbeat> heartbeatEncoder;
+  private AvroWire<io.fedstream.avro.Subscription> subscriptions;
+  private AvroWire<io.fedstream.avro.ConditionalEvent> registrations;
   private SeenIds seen;
   private Reassembler reassembler;
   private KafkaProducer<String, byte[]> producer;
@@ -215,7 +216,8 @@ public final class NodeHostImpl implements NodeHost {
       registry = SchemaRegistryClient.create(config.registryUrl());
       codec = new EnvelopeCodec(registry);
       heartbeats = AvroWire.of(Heartbeat.class, registry);
-      heartbeatEncoder = new WireEncoder<>(heartbeats);
+      subscriptions = AvroWire.of(io.fedstream.avro.Subscription.class, registry);
+      registrations = AvroWire.of(io.fedstream.avro.ConditionalEvent.class, registry);
       Path stateDir = config.stateDir().isEmpty() ? null : Paths.get(config.stateDir());
       seen = new SeenIds(config.dedupCapacity(), stateDir == null ? null
           : stateDir.resolve("fedstream-" + namespace + "-" + hostId + ".seen"));
@@ -831,9 +833,6 @@ public final class NodeHostImpl implements NodeHost {
     });
   }
 
-  private volatile WireEncoder<io.fedstream.avro.Subscription> subscriptionEncoder;
-  private volatile WireEncoder<io.fedstream.avro.ConditionalEvent> registrationEncoder;
-
   /** Writes a subscription record keyed by its id; completes on the broker's acknowledgement. */
   Mono<Void> writeSubscription(String id, String subscriber, io.fedstream.node.EventSubscription s) {
     return Mono.defer(() -> {
@@ -845,12 +844,7 @@ public final class NodeHostImpl implements NodeHost {
           .setMode(io.fedstream.avro.SubscriptionMode.valueOf(s.mode().name()))
           .setConditions(conditions).setCreatedAt(Instant.now()).build();
       String topic = Topics.subscriptions(namespace);
-      return writeRecord(topic, id, () -> {
-        if (subscriptionEncoder == null) {
-          subscriptionEncoder = new WireEncoder<>(AvroWire.of(io.fedstream.avro.Subscription.class, registry));
-        }
-        return subscriptionEncoder.encode(topic, rec, 256);
-      });
+      return writeRecord(topic, id, () -> subscriptions.encode(topic, rec));
     });
   }
 
@@ -861,12 +855,7 @@ public final class NodeHostImpl implements NodeHost {
           .setRegistrationId(id).setNodeId(nodeId).setHandlerId(handlerId).setExpression(expression)
           .setCreatedAt(Instant.now()).build();
       String topic = Topics.conditionalEvents(namespace);
-      return writeRecord(topic, id, () -> {
-        if (registrationEncoder == null) {
-          registrationEncoder = new WireEncoder<>(AvroWire.of(io.fedstream.avro.ConditionalEvent.class, registry));
-        }
-        return registrationEncoder.encode(topic, rec, 256);
-      });
+      return writeRecord(topic, id, () -> registrations.encode(topic, rec));
     });
   }
 
@@ -1103,7 +1092,7 @@ public final class NodeHostImpl implements NodeHost {
         .setIntervalMs(config.heartbeatIntervalMs()).setTimeoutMs(config.livenessTimeoutMs()).setStatus(status)
         .build();
     try {
-      producer.send(new ProducerRecord<>(presenceTopic, n.id, heartbeatEncoder.encode(presenceTopic, hb, 128)), (md, ex) -> {
+      producer.send(new ProducerRecord<>(presenceTopic, n.id, heartbeats.encode(presenceTopic, hb, 128)), (md, ex) -> {
         if (ex != null) {
           f.completeExceptionally(ex);
         } else {

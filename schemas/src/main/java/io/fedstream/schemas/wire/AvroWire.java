@@ -43,6 +43,8 @@ public final class AvroWire<T extends SpecificRecord> {
   private final SchemaRegistryClient registry;
   private final SpecificDatumWriter<T> writer;
   private final Map<Integer, SpecificDatumReader<T>> readers = new ConcurrentHashMap<>();
+  // The 5-byte header per topic: one registry look-up per topic, then none on the encode path.
+  private final Map<String, byte[]> headers = new ConcurrentHashMap<>();
   private final ThreadLocal<BinaryEncoder> encoders = new ThreadLocal<>();
   private final ThreadLocal<BinaryDecoder> decoders = new ThreadLocal<>();
 
@@ -93,16 +95,25 @@ public final class AvroWire<T extends SpecificRecord> {
    * @throws SchemaRegistryException when the schema cannot be registered
    */
   public byte[] encode(String topic, T value) {
+    return encode(topic, value, 256);
+  }
+
+  /**
+   * Encodes a value for a topic into a buffer presized for about {@code sizeHint} bytes, so that
+   * large values (payload chunks) need no regrowth of the buffer.
+   *
+   * @param topic the topic the record goes to (names the subject)
+   * @param value the value; null encodes as null (a tombstone)
+   * @param sizeHint the expected encoded size in bytes; any value works, it only presizes
+   * @return the wire-format bytes, or null for a null value
+   * @throws SchemaRegistryException when the schema cannot be registered
+   */
+  public byte[] encode(String topic, T value, int sizeHint) {
     if (value == null) {
       return null;
     }
-    int id = schemaId(topic);
-    ByteArrayOutputStream out = new ByteArrayOutputStream(256);
-    out.write(MAGIC);
-    out.write(id >>> 24);
-    out.write(id >>> 16);
-    out.write(id >>> 8);
-    out.write(id);
+    ByteArrayOutputStream out = new ByteArrayOutputStream(Math.max(64, sizeHint));
+    out.writeBytes(header(topic));
     BinaryEncoder encoder = EncoderFactory.get().directBinaryEncoder(out, encoders.get());
     encoders.set(encoder);
     try {
@@ -112,6 +123,16 @@ public final class AvroWire<T extends SpecificRecord> {
       throw new IllegalArgumentException("Cannot encode " + type.getSimpleName() + ": " + e.getMessage(), e);
     }
     return out.toByteArray();
+  }
+
+  private byte[] header(String topic) {
+    byte[] h = headers.get(topic);
+    if (h == null) {
+      int id = schemaId(topic);
+      h = new byte[] {MAGIC, (byte) (id >>> 24), (byte) (id >>> 16), (byte) (id >>> 8), (byte) id};
+      headers.put(topic, h);
+    }
+    return h;
   }
 
   /**
