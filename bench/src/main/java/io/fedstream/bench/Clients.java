@@ -35,6 +35,13 @@ final class Clients {
     return new KafkaProducer<>(producer(cluster, lingerMs));
   }
 
+  /** A producer with the given {@code linger.ms} and {@code batch.size}. */
+  static KafkaProducer<String, byte[]> newProducer(Cluster cluster, int lingerMs, int batchBytes) {
+    Properties p = producer(cluster, lingerMs);
+    p.put(ProducerConfig.BATCH_SIZE_CONFIG, Integer.toString(batchBytes));
+    return new KafkaProducer<>(p);
+  }
+
   /** A consumer reading from the earliest offset, committing automatically (asynchronously). */
   static Properties consumer(Cluster cluster, String group) {
     Properties p = cluster.props();

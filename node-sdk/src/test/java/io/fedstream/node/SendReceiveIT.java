@@ -35,6 +35,25 @@ class SendReceiveIT {
   }
 
   @Test
+  void acknowledgementsReachCallersOnDeliveryThreadsNeverOnTheProducers(Platform platform) {
+    String ns = platform.newNamespace();
+    try (Node a = Nodes.start(platform, ns, "a"); Node b = Nodes.start(platform, ns, "b")) {
+      String afterSend = a.send(Message.builder().tag("t").to("b").build())
+          .then(Mono.fromCallable(() -> Thread.currentThread().getName())).block(Nodes.WAIT);
+      Tracked tracked = a.isend(Message.builder().tag("t").to("b").build());
+      String afterAck = tracked.acked().then(Mono.fromCallable(() -> Thread.currentThread().getName()))
+          .block(Nodes.WAIT);
+      // asked once more after the acknowledgement is cached: still not on the producer's thread
+      String afterCachedAck = tracked.acked().then(Mono.fromCallable(() -> Thread.currentThread().getName()))
+          .block(Nodes.WAIT);
+      for (String thread : List.of(afterSend, afterAck, afterCachedAck)) {
+        assertTrue(thread.contains("-deliver-"), "acknowledgement signalled on " + thread);
+      }
+      StepVerifier.create(b.receive().take(2)).expectNextCount(2).expectComplete().verify(Nodes.WAIT);
+    }
+  }
+
+  @Test
   void requestGetsReplyFromServeHandlerAndCodedErrors(Platform platform) {
     String ns = platform.newNamespace();
     try (Node server = Nodes.start(platform, ns, "server"); Node client = Nodes.start(platform, ns, "client")) {

@@ -47,28 +47,14 @@ final class EnvelopeCodec {
   static Envelope toEnvelope(Message m, List<io.fedstream.avro.Payload> payloads) {
     Map<String, Value> args = new LinkedHashMap<>();
     m.args().forEach((k, v) -> args.put(k, toValue(v)));
-    Envelope.Builder b = Envelope.newBuilder()
-        .setMessageId(m.id())
-        .setSessionId(m.sessionId())
-        .setSessionType(io.fedstream.avro.SessionType.valueOf(m.sessionType().name()))
-        .setKind(Kind.valueOf(m.kind().name()))
-        .setTag(m.tag())
-        .setSource(m.source())
-        .setDestination(m.destination().orElse(null))
-        .setCreatedAt(m.createdAt())
-        .setDeadline(m.deadline().orElse(null))
-        .setInReplyTo(m.inReplyTo().orElse(null))
-        .setReplyTo(m.replyTo().orElse(null))
-        .setArgs(args)
-        .setPayloads(payloads)
-        .setAttributes(new LinkedHashMap<>(m.attributes()));
-    m.error().ifPresent(err -> b.setError(ErrorInfo.newBuilder()
-        .setCode(io.fedstream.avro.ErrorCode.valueOf(err.code().name()))
-        .setReason(err.reason())
-        .setDetails(new LinkedHashMap<>(err.details()))
-        .build()));
-    m.traceparent().ifPresent(tp -> b.setTrace(TraceContext.newBuilder().setTraceparent(tp).build()));
-    return b.build();
+    // the all-fields constructor: a builder deep-copies the schema default of every unset field
+    ErrorInfo error = m.error().map(err -> new ErrorInfo(io.fedstream.avro.ErrorCode.valueOf(err.code().name()),
+        err.reason(), new LinkedHashMap<>(err.details()))).orElse(null);
+    TraceContext trace = m.traceparent().map(tp -> new TraceContext(tp, null)).orElse(null);
+    return new Envelope(m.id(), m.sessionId(), io.fedstream.avro.SessionType.valueOf(m.sessionType().name()),
+        Kind.valueOf(m.kind().name()), m.tag(), m.source(), m.destination().orElse(null), m.createdAt(),
+        m.deadline().orElse(null), m.inReplyTo().orElse(null), m.replyTo().orElse(null), args, payloads, error,
+        null, trace, new LinkedHashMap<>(m.attributes()));
   }
 
   /** A CHUNK envelope carrying one slice of a large payload. */

@@ -99,8 +99,10 @@ final class LocalNode implements Node {
   public Tracked isend(Message message) {
     Message m = prepare(message, message.sessionType() == Message.SessionType.TASK ? Message.Kind.REQUEST
         : Message.Kind.MESSAGE, true);
-    Mono<Void> acked = host.send(host.mailbox, m.destination().get(), m).cache();
-    acked.subscribe(null, e -> { });
+    // Sent at once; the acknowledgement hops to a delivery thread only for those who ask for it.
+    Mono<Void> sent = host.send(host.mailbox, m.destination().get(), m, false).cache();
+    sent.subscribe(null, e -> { });
+    Mono<Void> acked = sent.publishOn(host.delivery);
     return new Tracked() {
       @Override
       public String messageId() {
@@ -141,7 +143,7 @@ final class LocalNode implements Node {
       long start = System.nanoTime();
       return host.awaitAlive(dest, deadline)
           .then(host.calls.call(m.id(), "request '" + m.tag() + "' to " + dest, deadline,
-              host.send(host.mailbox, dest, m), host.timer))
+              host.send(host.mailbox, dest, m, false), host.timer))
           .doOnSuccess(r -> host.metrics.requestLatency.record(System.nanoTime() - start,
               java.util.concurrent.TimeUnit.NANOSECONDS));
     });
@@ -149,6 +151,11 @@ final class LocalNode implements Node {
 
   @Override
   public Mono<Void> reply(Message request, Message reply) {
+    return reply(request, reply, true);
+  }
+
+  /** A reply; {@code hop=false} for the host's own serve loop (see {@link NodeHostImpl#send(String, String, Message, boolean)}). */
+  Mono<Void> reply(Message request, Message reply, boolean hop) {
     Objects.requireNonNull(request, "request");
     Objects.requireNonNull(reply, "reply");
     String to = request.replyTo().orElse(request.source());
@@ -163,7 +170,7 @@ final class LocalNode implements Node {
       b.attribute(Calls.CALL_ATTRIBUTE, call);
     }
     Message m = prepare(b.build(), Message.Kind.REPLY, false);
-    return host.send(host.mailbox, to, m);
+    return host.send(host.mailbox, to, m, hop);
   }
 
   @Override

@@ -83,6 +83,8 @@ public final class NodeHostImpl implements NodeHost {
 
   private static final Logger LOG = LoggerFactory.getLogger(NodeHostImpl.class);
   private static final long TRANSFER_STALL_MS = 5 * 60_000L;
+  /** The producer's {@code batch.size} unless {@code producer.batch.size} is set: 256 KiB. */
+  static final int BATCH_BYTES = 256 * 1024;
   private static final Duration START_TIMEOUT = Duration.ofSeconds(60);
 
   final NodeConfig config;
@@ -786,7 +788,7 @@ public final class NodeHostImpl implements NodeHost {
         .map(Optional::of)
         .defaultIfEmpty(Optional.empty())
         .flatMap(reply -> request
-            ? n.reply(m, reply.orElseGet(() -> Message.builder().tag(m.tag()).build()))
+            ? n.reply(m, reply.orElseGet(() -> Message.builder().tag(m.tag()).build()), false)
             : Mono.<Void>empty())
         .onErrorResume(e -> {
           if (!request) {
@@ -795,7 +797,7 @@ public final class NodeHostImpl implements NodeHost {
           }
           ErrorCode code = e instanceof NodeException ? ((NodeException) e).errorCode() : ErrorCode.HANDLER;
           String reason = e instanceof NodeException ? ((NodeException) e).reason() : String.valueOf(e);
-          return n.replyError(m, code, reason);
+          return n.reply(m, Message.builder().tag(m.tag()).error(code, reason).build(), false);
         })
         .doFinally(s -> d.processed())
         .subscribe(null, e -> LOG.error("node {}: cannot reply to {}: {}", n.id, m.id(), e.toString()));
@@ -952,6 +954,17 @@ public final class NodeHostImpl implements NodeHost {
 
   /** Sends a prepared message; completes on the broker's acknowledgement, on a delivery thread. */
   Mono<Void> send(String topic, String key, Message m) {
+    return send(topic, key, m, true);
+  }
+
+  /**
+   * Sends a prepared message. With {@code hop}, the acknowledgement is signalled on a delivery
+   * thread, so that code the caller chains after it never runs on (and never blocks) the
+   * producer's I/O thread. Without, the acknowledgement is signalled on the producer's I/O thread
+   * and only failures hop: for the SDK's own chains (a request's send, a served reply), which do
+   * no more than complete a sink or release an offset, a thread wake-up less per message.
+   */
+  Mono<Void> send(String topic, String key, Message m, boolean hop) {
     return Mono.defer(() -> {
       if (closed || producer == null) {
         return Mono.error(new NodeException(ErrorCode.CANCELLED, closed ? "host '" + hostId + "' is closed"
@@ -973,14 +986,15 @@ public final class NodeHostImpl implements NodeHost {
       for (Payload p : m.payloads()) {
         ps.add(inline(p, p.bytes()));
       }
-      return produce(topic, key, m, EnvelopeCodec.toEnvelope(m, ps)).publishOn(delivery);
+      Mono<Void> sent = produce(topic, key, m, EnvelopeCodec.toEnvelope(m, ps));
+      return hop ? sent.publishOn(delivery) : sent.onErrorResume(e -> Mono.<Void>error(e).publishOn(delivery));
     });
   }
 
   private static io.fedstream.avro.Payload inline(Payload p, byte[] data) {
-    return io.fedstream.avro.Payload.newBuilder().setName(p.name()).setContentType(p.contentType())
-        .setSchemaId(p.schemaId().isPresent() ? p.schemaId().getAsInt() : null)
-        .setData(ByteBuffer.wrap(data)).build();
+    // the all-fields constructor: a builder deep-copies the schema default of every unset field
+    return new io.fedstream.avro.Payload(p.name(), p.contentType(),
+        p.schemaId().isPresent() ? p.schemaId().getAsInt() : null, ByteBuffer.wrap(data), null);
   }
 
   private Mono<Void> produce(String topic, String key, Message m, Envelope e) {
@@ -1129,6 +1143,9 @@ public final class NodeHostImpl implements NodeHost {
     p.put(ProducerConfig.LINGER_MS_CONFIG, config.lingerMs());
     p.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, TopicSettings.MAX_MESSAGE_BYTES);
     p.put(ProducerConfig.BUFFER_MEMORY_CONFIG, 64L * 1024 * 1024);
+    // One partition takes at most 5 batches in flight: with Kafka's 16 KiB batches a stream of
+    // small messages to one node is capped at 5 x 16 KiB per round trip to the broker.
+    p.put(ProducerConfig.BATCH_SIZE_CONFIG, BATCH_BYTES);
     prefixed(NodeConfig.PRODUCER_PREFIX, p);
     return p;
   }
