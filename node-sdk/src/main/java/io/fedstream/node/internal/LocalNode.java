@@ -609,8 +609,12 @@ final class LocalNode implements Node {
   public Mono<Set<String>> awaitMembers(String group, int n, Duration deadline) {
     requirePositive(deadline);
     String g = io.fedstream.schemas.Topics.requireName("group", group);
-    return Flux.merge(host.presence.events().filter(e -> e.groups().contains(g)).map(e -> members(g)),
-            Mono.fromCallable(() -> members(g)))
+    // Counted on every join (O(1)); the member set is built once the count is reached. Building
+    // it per join made waiting for N members O(N^2) on the poll thread, which then lagged behind
+    // the heartbeats it had to read.
+    return Flux.merge(host.presence.events().filter(e -> e.groups().contains(g)).map(e -> 0), Mono.just(0))
+        .filter(x -> host.presence.count(g) >= n)
+        .map(x -> members(g))
         .filter(s -> s.size() >= n)
         .next()
         .timeout(deadline, Mono.error(() -> new NodeException.DeadlineExceededException(

@@ -28,6 +28,8 @@ final class PresenceTable {
   }
 
   private final Map<String, Entry> table = new HashMap<>();
+  /** Alive members per group, kept with every change of {@code alive} or of an alive node's groups. */
+  private final Map<String, Integer> aliveByGroup = new HashMap<>();
   private final Sinks.Many<PresenceEvent> events = Sinks.many().multicast().directBestEffort();
 
   synchronized void onHeartbeat(String nodeId, Heartbeat hb, long nowMs) {
@@ -38,6 +40,7 @@ final class PresenceTable {
       Entry e = table.get(nodeId);
       if (e != null && e.alive) {
         e.alive = false;
+        count(e.groups, -1);
         emit(PresenceEvent.Type.LEFT, nodeId, e);
       }
       if (hb == null) {
@@ -46,12 +49,18 @@ final class PresenceTable {
       return;
     }
     Entry e = table.computeIfAbsent(nodeId, k -> new Entry());
-    e.groups = hb.getGroups().toArray(new String[0]);
+    String[] groups = hb.getGroups().toArray(new String[0]);
+    if (e.alive && !java.util.Arrays.equals(e.groups, groups)) {
+      count(e.groups, -1);
+      count(groups, 1);
+    }
+    e.groups = groups;
     e.lastMs = Math.max(e.lastMs, hb.getSentAt().toEpochMilli());
     e.timeoutMs = hb.getTimeoutMs();
     boolean aliveNow = nowMs - e.lastMs <= e.timeoutMs;
     if (aliveNow && !e.alive) {
       e.alive = true;
+      count(e.groups, 1);
       emit(PresenceEvent.Type.JOINED, nodeId, e);
     }
   }
@@ -61,6 +70,7 @@ final class PresenceTable {
       Entry e = en.getValue();
       if (e.alive && nowMs - e.lastMs > e.timeoutMs) {
         e.alive = false;
+        count(e.groups, -1);
         emit(PresenceEvent.Type.LEFT, en.getKey(), e);
       }
     }
@@ -69,6 +79,17 @@ final class PresenceTable {
   synchronized boolean alive(String nodeId) {
     Entry e = table.get(nodeId);
     return e != null && e.alive;
+  }
+
+  /** How many members of {@code group} are alive: O(1), for waiting on a count event by event. */
+  synchronized int count(String group) {
+    return aliveByGroup.getOrDefault(group, 0);
+  }
+
+  private void count(String[] groups, int delta) {
+    for (String g : groups) {
+      aliveByGroup.merge(g, delta, (a, b) -> a + b == 0 ? null : a + b);
+    }
   }
 
   synchronized Set<String> members(String group) {
