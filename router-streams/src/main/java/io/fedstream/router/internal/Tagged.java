@@ -6,13 +6,17 @@ import org.apache.avro.specific.SpecificRecord;
 
 /**
  * Values of the router's internal re-keyed topics: one tag byte, then either a UTF-8 id
- * ({@link #REMOVE}) or a length-prefixed UTF-8 label followed by a plain Avro record.
+ * ({@link #REMOVE}) or a length-prefixed UTF-8 label followed by a plain Avro record
+ * ({@link #UPSERT}, {@link #EVENT}) or by an event's original wire bytes ({@link #WIRE_EVENT}).
  */
 final class Tagged {
 
   static final byte UPSERT = 'U';
   static final byte REMOVE = 'R';
+  /** An event as plain Avro: written by earlier versions, still read. */
   static final byte EVENT = 'E';
+  /** An event as it was read from its event topic: wire header and body, untouched. */
+  static final byte WIRE_EVENT = 'W';
 
   private Tagged() {
   }
@@ -22,6 +26,18 @@ final class Tagged {
     byte[] body = Binary.write(r);
     return ByteBuffer.allocate(1 + 4 + l.length + body.length).put(tag).putInt(l.length).put(l)
         .put(body).array();
+  }
+
+  static byte[] wire(String label, byte[] wire) {
+    byte[] l = label.getBytes(StandardCharsets.UTF_8);
+    return ByteBuffer.allocate(1 + 4 + l.length + wire.length).put(WIRE_EVENT).putInt(l.length).put(l)
+        .put(wire).array();
+  }
+
+  /** The bytes after the label: the wire bytes of a {@link #WIRE_EVENT}. */
+  static byte[] rest(byte[] v) {
+    int len = ByteBuffer.wrap(v, 1, 4).getInt();
+    return java.util.Arrays.copyOfRange(v, 5 + len, v.length);
   }
 
   static byte[] remove(String id) {
