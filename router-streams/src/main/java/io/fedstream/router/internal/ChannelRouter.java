@@ -7,6 +7,7 @@ import io.fedstream.avro.Subscription;
 import io.fedstream.avro.SubscriptionMode;
 import io.fedstream.router.RouterContract;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -82,27 +83,56 @@ final class ChannelRouter extends Step<byte[]> {
       }
     }
 
-    /** The subscriptions that may match these args, in no particular order. */
-    Set<String> candidates(Map<String, io.fedstream.avro.Value> args) {
-      Set<String> out = new LinkedHashSet<>(scan);
-      if (args != null && !equal.isEmpty()) {
+    /**
+     * The subscriptions that may match these args, each once, in no particular order: the
+     * unindexed ones, then those whose indexed equality the args satisfy (a subscription sits
+     * in one place only, so nothing repeats).
+     */
+    Collection<String> candidates(Map<String, io.fedstream.avro.Value> args) {
+      if (args == null || args.isEmpty() || equal.isEmpty()) {
+        return scan;
+      }
+      List<Set<String>> hits = new ArrayList<>(2);
+      if (equal.size() <= args.size()) {
+        for (Map.Entry<String, Map<Object, Set<String>>> e : equal.entrySet()) {
+          io.fedstream.avro.Value v = args.get(e.getKey());
+          addHit(hits, v == null ? null : e.getValue(), v);
+        }
+      } else {
         for (Map.Entry<String, io.fedstream.avro.Value> e : args.entrySet()) {
-          Map<Object, Set<String>> byValue = equal.get(e.getKey());
-          if (byValue != null) {
-            Object key = Values.indexKey(e.getValue());
-            Set<String> ids = key == null ? null : byValue.get(key);
-            if (ids != null) {
-              out.addAll(ids);
-            }
-          }
+          addHit(hits, equal.get(e.getKey()), e.getValue());
         }
       }
+      if (hits.isEmpty()) {
+        return scan;
+      }
+      if (scan.isEmpty() && hits.size() == 1) {
+        return hits.get(0);
+      }
+      List<String> out = new ArrayList<>(scan);
+      for (Set<String> ids : hits) {
+        out.addAll(ids);
+      }
       return out;
+    }
+
+    private static void addHit(List<Set<String>> hits, Map<Object, Set<String>> byValue,
+        io.fedstream.avro.Value v) {
+      if (byValue == null) {
+        return;
+      }
+      Object key = Values.indexKey(v);
+      Set<String> ids = key == null ? null : byValue.get(key);
+      if (ids != null) {
+        hits.add(ids);
+      }
     }
   }
 
   private KeyValueStore<String, byte[]> store;
   private byte[] mailboxHeader;
+  private Schema lastWriter;
+  private boolean lastSameLayout;
   private final Map<String, Channel> byChannel = new HashMap<>();
 
   ChannelRouter(Settings settings) {
@@ -190,13 +220,18 @@ final class ChannelRouter extends Step<byte[]> {
       return;
     }
     String role = role(channel);
-    String topic = io.fedstream.schemas.Topics.events(settings.namespace(), role);
+    String topic = settings.eventsPrefix() + role;
     EnvelopeScan.Head h;
     Map<String, io.fedstream.avro.Value> args;
     Map<String, String> attributes;
     try {
       Schema writer = settings.codec().writerSchema(topic, wire, Envelope.class);
-      if (!EnvelopeSplice.sameLayout(writer)) {
+      if (writer != lastWriter) {
+        // the fingerprint is costly: compute it once per writer schema object (the codec caches those)
+        lastSameLayout = EnvelopeSplice.sameLayout(writer);
+        lastWriter = writer;
+      }
+      if (!lastSameLayout) {
         route(channel, instance, settings.codec().decode(topic, wire, Envelope.class), r.timestamp());
         return;
       }

@@ -130,11 +130,13 @@ final class EnvelopeScan {
       return (int) n;
     }
 
-    int index(int size, String what) {
+    /** A union branch or enum symbol index, checked against {@code s}'s size. */
+    int index(Schema s) {
+      int size = s.getType() == Schema.Type.ENUM ? s.getEnumSymbols().size() : s.getTypes().size();
       long i = varLong();
       if (i < 0 || i >= size) {
-        throw new IllegalArgumentException(what + " index " + i + " at byte " + pos + " is not one of "
-            + size);
+        throw new IllegalArgumentException((s.getType() == Schema.Type.ENUM ? "enum " + s.getName() : "union")
+            + " index " + i + " at byte " + pos + " is not one of " + size);
       }
       return (int) i;
     }
@@ -160,7 +162,7 @@ final class EnvelopeScan {
       }
       if (s.getType() == Schema.Type.UNION) {
         List<Schema> branches = s.getTypes();
-        Schema branch = branches.get(index(branches.size(), "union"));
+        Schema branch = branches.get(index(s));
         if (branch.getType() == Schema.Type.STRING) {
           return string();
         }
@@ -176,7 +178,7 @@ final class EnvelopeScan {
         skip(s);
         return null;
       }
-      return s.getEnumSymbols().get(index(s.getEnumSymbols().size(), "enum " + s.getName()));
+      return s.getEnumSymbols().get(index(s));
     }
 
     /** Skips one value of {@code s}, checking it as a decoder would. */
@@ -205,10 +207,10 @@ final class EnvelopeScan {
           skipBytes(s.getFixedSize());
           return;
         case ENUM:
-          index(s.getEnumSymbols().size(), "enum " + s.getName());
+          index(s);
           return;
         case UNION:
-          skip(s.getTypes().get(index(s.getTypes().size(), "union")));
+          skip(s.getTypes().get(index(s)));
           return;
         case RECORD:
           for (Schema.Field f : s.getFields()) {
