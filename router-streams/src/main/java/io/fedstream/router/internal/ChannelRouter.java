@@ -15,7 +15,6 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import org.apache.avro.Schema;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
@@ -131,8 +130,6 @@ final class ChannelRouter extends Step<byte[]> {
 
   private KeyValueStore<String, byte[]> store;
   private byte[] mailboxHeader;
-  private Schema lastWriter;
-  private boolean lastSameLayout;
   private final Map<String, Channel> byChannel = new HashMap<>();
 
   ChannelRouter(Settings settings) {
@@ -197,7 +194,7 @@ final class ChannelRouter extends Step<byte[]> {
         break;
       }
       case Tagged.WIRE_EVENT:
-        routeWire(r, channel, Tagged.label(v), Tagged.rest(v));
+        routeWire(r, channel, Tagged.label(v), Tagged.wireEvent(v));
         break;
       default:
         route(channel, Tagged.label(v), Tagged.body(v, Envelope.class), r.timestamp());
@@ -214,28 +211,23 @@ final class ChannelRouter extends Step<byte[]> {
    * is not decoded: only its args are, and each delivery is spliced from its bytes
    * ({@link EnvelopeSplice}); else it is decoded and each delivery encoded.
    */
-  private void routeWire(Record<String, byte[]> r, String channel, String instance, byte[] wire) {
+  private void routeWire(Record<String, byte[]> r, String channel, String instance, Tagged.WireEvent event) {
     Channel subs = byChannel.get(channel);
     if (subs == null) {
       return;
     }
     String role = role(channel);
     String topic = settings.eventsPrefix() + role;
-    EnvelopeScan.Head h;
+    byte[] wire = event.wire();
+    EnvelopeScan.Head h = event.head();
     Map<String, io.fedstream.avro.Value> args;
     Map<String, String> attributes;
     try {
-      Schema writer = settings.codec().writerSchema(topic, wire, Envelope.class);
-      if (writer != lastWriter) {
-        // the fingerprint is costly: compute it once per writer schema object (the codec caches those)
-        lastSameLayout = EnvelopeSplice.sameLayout(writer);
-        lastWriter = writer;
-      }
-      if (!lastSameLayout) {
+      if (h == null) {
+        // not this router's layout (the intake said so): decode, and encode each delivery
         route(channel, instance, settings.codec().decode(topic, wire, Envelope.class), r.timestamp());
         return;
       }
-      h = EnvelopeScan.scan(writer, wire, 5);
       args = EnvelopeSplice.args(wire, h);
       attributes = EnvelopeSplice.noAttributes(wire, h) ? Map.of() : EnvelopeSplice.attributes(wire, h);
     } catch (RuntimeException ex) {

@@ -94,6 +94,11 @@ final class EnvelopeScan {
         attributesStart, attributesEnd);
   }
 
+  /** The string at {@code offset} (the first field, {@code messageId}, of an envelope body). */
+  static String firstString(byte[] bytes, int offset) {
+    return new Cursor(bytes, offset).string();
+  }
+
   /** A read position over a byte array; every read checks bounds (by the array's own checks). */
   private static final class Cursor {
     final byte[] b;

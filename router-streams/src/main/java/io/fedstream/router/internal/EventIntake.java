@@ -14,9 +14,13 @@ import org.apache.kafka.streams.processor.api.Record;
  *
  * <p>It does not decode the envelope: one {@link EnvelopeScan} checks the body's structure and
  * reads {@code kind}, {@code tag} and {@code source}, and the original wire bytes go on to the
- * channel router unchanged.
+ * channel router unchanged, with the positions the scan found when the channel router can splice
+ * the deliveries from them.
  */
 final class EventIntake extends Step<byte[]> {
+
+  private Schema lastWriter;
+  private boolean lastSameLayout;
 
   EventIntake(Settings settings) {
     super(settings);
@@ -31,8 +35,15 @@ final class EventIntake extends Step<byte[]> {
     String role = topic.startsWith(settings.eventsPrefix())
         ? topic.substring(settings.eventsPrefix().length()) : topic;
     EnvelopeScan.Head head;
+    boolean splice;
     try {
       Schema writer = settings.codec().writerSchema(topic, r.value(), Envelope.class);
+      if (writer != lastWriter) {
+        // the fingerprint is costly: compute it once per writer schema object (the codec caches those)
+        lastSameLayout = EnvelopeSplice.sameLayout(writer);
+        lastWriter = writer;
+      }
+      splice = lastSameLayout;
       head = EnvelopeScan.scan(writer, r.value(), 5);
       if (head.kind() == null || head.tag() == null) {
         throw new IllegalArgumentException("its schema has no kind or no string tag");
@@ -50,6 +61,6 @@ final class EventIntake extends Step<byte[]> {
     String channel = Topics.normalise(head.tag());
     String instance = r.key() != null ? r.key() : head.source();
     emit(Out.Route.CHANNEL, SubscriptionIntake.channelKey(role, channel),
-        Tagged.wire(instance == null ? "" : instance, r.value()), r.timestamp());
+        Tagged.wire(instance == null ? "" : instance, r.value(), splice ? head : null), r.timestamp());
   }
 }

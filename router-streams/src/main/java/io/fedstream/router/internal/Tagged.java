@@ -28,16 +28,37 @@ final class Tagged {
         .put(body).array();
   }
 
-  static byte[] wire(String label, byte[] wire) {
+  /**
+   * An event's wire bytes behind its label, then the positions of its scan when the splice
+   * applies to it ({@code head} non-null), so the channel router need not scan it again:
+   * {@code W, label length, label, wire length, wire, [destination, args, attributes start/end]}.
+   */
+  static byte[] wire(String label, byte[] wire, EnvelopeScan.Head head) {
     byte[] l = label.getBytes(StandardCharsets.UTF_8);
-    return ByteBuffer.allocate(1 + 4 + l.length + wire.length).put(WIRE_EVENT).putInt(l.length).put(l)
-        .put(wire).array();
+    ByteBuffer b = ByteBuffer.allocate(1 + 4 + l.length + 4 + wire.length + (head == null ? 0 : 6 * 4))
+        .put(WIRE_EVENT).putInt(l.length).put(l).putInt(wire.length).put(wire);
+    if (head != null) {
+      b.putInt(head.destinationStart()).putInt(head.destinationEnd()).putInt(head.argsStart())
+          .putInt(head.argsEnd()).putInt(head.attributesStart()).putInt(head.attributesEnd());
+    }
+    return b.array();
   }
 
-  /** The bytes after the label: the wire bytes of a {@link #WIRE_EVENT}. */
-  static byte[] rest(byte[] v) {
-    int len = ByteBuffer.wrap(v, 1, 4).getInt();
-    return java.util.Arrays.copyOfRange(v, 5 + len, v.length);
+  /** A {@link #WIRE_EVENT}: the wire bytes, and the scan's positions if it carries them (else null). */
+  record WireEvent(byte[] wire, EnvelopeScan.Head head) {
+  }
+
+  static WireEvent wireEvent(byte[] v) {
+    ByteBuffer b = ByteBuffer.wrap(v);
+    b.position(1);
+    b.position(5 + b.getInt());
+    byte[] wire = new byte[b.getInt()];
+    b.get(wire);
+    if (!b.hasRemaining()) {
+      return new WireEvent(wire, null);
+    }
+    return new WireEvent(wire, new EnvelopeScan.Head(EnvelopeScan.firstString(wire, 5), "EVENT", null,
+        null, b.getInt(), b.getInt(), b.getInt(), b.getInt(), b.getInt(), b.getInt()));
   }
 
   static byte[] remove(String id) {
