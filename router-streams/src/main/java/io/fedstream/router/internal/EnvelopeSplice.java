@@ -5,7 +5,6 @@ import io.fedstream.avro.Value;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import org.apache.avro.Schema;
 import org.apache.avro.SchemaNormalization;
@@ -126,13 +125,6 @@ final class EnvelopeSplice {
     }
     // The remainder of the body after attributes: none, attributes is the last field.
     return out;
-  }
-
-  /** The delivery's attributes: the event's, then the router's (which win on a clash). */
-  static Map<String, String> merged(Map<String, String> original, Map<String, String> router) {
-    Map<String, String> m = new LinkedHashMap<>(original);
-    m.putAll(router);
-    return m;
   }
 
   private static int varLen(long v) {

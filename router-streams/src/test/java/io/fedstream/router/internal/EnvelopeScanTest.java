@@ -108,9 +108,10 @@ class EnvelopeScanTest {
         .setError(null).setChunk(null).setTrace(null).build())) {
       byte[] bytes = wire.encode(events, e);
       EnvelopeScan.Head h = EnvelopeScan.scan(codec.writerSchema(events, bytes, Envelope.class), bytes, 5);
-      Map<String, String> attributes = EnvelopeSplice.merged(
-          EnvelopeSplice.noAttributes(bytes, h) ? Map.of() : EnvelopeSplice.attributes(bytes, h),
-          Map.of("fedstream.role", "r", "fedstream.subscriptions", "a,b", "ü", "ß"));
+      // as the channel router does: the event's attributes, the router's put over them
+      Map<String, String> attributes = new HashMap<>(
+          EnvelopeSplice.noAttributes(bytes, h) ? Map.of() : EnvelopeSplice.attributes(bytes, h));
+      attributes.putAll(Map.of("fedstream.role", "r", "fedstream.subscriptions", "a,b", "ü", "ß"));
       byte[] header = codec.header(mailbox, Envelope.class);
       byte[] delivery = EnvelopeSplice.delivery(header, bytes, h, "node-ä", attributes);
 
