@@ -453,6 +453,9 @@ final class FedStream {
     m.put(RouterConfig.STATE_DIR, state.toString());
     m.put(RouterConfig.INSTANCE_ID, "bench");
     m.put(RouterConfig.REPLICATION_FACTOR, "1");
+    // -Dbench.router.<key>=<value> sets a router config key (e.g. num.stream.threads) for tuning runs
+    System.getProperties().stringPropertyNames().stream().filter(k -> k.startsWith("bench.router."))
+        .forEach(k -> m.put(k.substring("bench.router.".length()), System.getProperty(k)));
     java.util.Properties pp = Clients.producer(cluster, 5);
     try (Router router = Router.start(RouterConfig.of(m));
          KafkaProducer<String, byte[]> producer = new KafkaProducer<>(pp, new StringSerializer(), new ByteArraySerializer());
@@ -495,6 +498,7 @@ final class FedStream {
       while (!reader.poll(Duration.ofMillis(500)).isEmpty()) {
         // nothing: discard
       }
+      long cpu = RouterWorkload.cpuNanos();
       long start = System.nanoTime();
       for (int i = 0; i < events; i++) {
         producer.send(new ProducerRecord<>(s.topic, "emitter-" + (i % 64), s.events.get(i % subscriptions)));
@@ -505,6 +509,7 @@ final class FedStream {
       Map<String, Double> v = new LinkedHashMap<>();
       v.put("events_per_s", events / seconds);
       v.put("process_s", seconds);
+      v.put("cpu_us_per_event", (RouterWorkload.cpuNanos() - cpu) / 1e3 / events);
       return v;
     } finally {
       deleteTree(state);

@@ -60,6 +60,8 @@ final class RouterWorkload extends Workload {
     }
     double fs = report.median("fedstream", "events_per_s");
     double base = report.median("passthrough", "events_per_s");
+    report.detail("cpu_ratio=" + Report.num(report.median("passthrough", "cpu_us_per_event")
+        / report.median("fedstream", "cpu_us_per_event")) + " (pass-through CPU per event / FedStream's, whole JVM)");
     report.result("fedstream=" + Report.num(fs) + " baseline=" + Report.num(base) + " ratio=" + Report.num(fs / base));
   }
 
@@ -102,6 +104,7 @@ final class RouterWorkload extends Workload {
       }
       producer.flush();
       countUntil(reader, warmup, "router pass-through warm-up");
+      long cpu = cpuNanos();
       long start = System.nanoTime();
       for (int i = 0; i < events; i++) {
         producer.send(new ProducerRecord<>(in, "emitter-" + (i % 64), pool.get(i % pool.size())));
@@ -112,6 +115,7 @@ final class RouterWorkload extends Workload {
       Map<String, Double> v = new LinkedHashMap<>();
       v.put("events_per_s", events / seconds);
       v.put("process_s", seconds);
+      v.put("cpu_us_per_event", (cpuNanos() - cpu) / 1e3 / events);
       streams.close(Duration.ofSeconds(30));
       streams.cleanUp();
       return v;
@@ -128,6 +132,15 @@ final class RouterWorkload extends Workload {
     p.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
     p.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, 1);
     return p;
+  }
+
+  /**
+   * CPU time of the whole bench JVM (broker, clients and Streams alike), in ns: per event it is a
+   * figure that the other load on a shared machine moves much less than events/s.
+   */
+  static long cpuNanos() {
+    java.lang.management.OperatingSystemMXBean os = java.lang.management.ManagementFactory.getOperatingSystemMXBean();
+    return os instanceof com.sun.management.OperatingSystemMXBean s ? s.getProcessCpuTime() : 0L;
   }
 
   static KafkaConsumer<String, byte[]> readCommitted(Cluster cluster) {

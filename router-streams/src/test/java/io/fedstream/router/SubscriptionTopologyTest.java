@@ -15,6 +15,7 @@ import io.fedstream.schemas.RecordHeaders;
 import io.fedstream.schemas.Topics;
 import io.fedstream.testkit.Registry;
 import io.fedstream.testkit.RegistryExtension;
+import org.apache.avro.Schema;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -184,6 +185,62 @@ class SubscriptionTopologyTest {
     assertEquals("not avro", new String(dead.get(0).value(), StandardCharsets.UTF_8), "original bytes");
     assertEquals("REJECTED", header(dead.get(1), RecordHeaders.DLQ_CODE));
     assertEquals(1, h.mailboxEnvelopes().size(), "the good event after them is still routed");
+  }
+
+  @Test
+  void aDamagedEventOfAKnownSchemaIsDeadLetteredWithItsOriginalBytes() {
+    // The first record of a schema id is decoded in full; later ones only scanned: damage one
+    // of those, after a good event has made the id known.
+    h.subscribe("n1", "r", "c", SubscriptionMode.FOREVER, Map.of());
+    String topic = Topics.events(h.ns, "r");
+    h.event("r", "i1", "c", args("a", 1L), Map.of());
+    byte[] good = h.envelopes.encode(topic, Harness.envelope(Kind.EVENT, "i1", null, "c", args("a", 2L)).build());
+    byte[] truncated = java.util.Arrays.copyOf(good, good.length - 2);
+    byte[] trailing = java.util.Arrays.copyOf(good, good.length + 1);
+    h.pipe(topic, "i1", truncated);
+    h.pipe(topic, "i1", trailing);
+    h.pipe(topic, "i1", good);
+
+    List<TestRecord<String, byte[]>> dead = h.dlq.readRecordsToList();
+    assertEquals(2, dead.size());
+    assertEquals("DECODE", header(dead.get(0), RecordHeaders.DLQ_CODE));
+    assertEquals(topic, header(dead.get(0), RecordHeaders.DLQ_TOPIC));
+    assertEquals("1", header(dead.get(0), RecordHeaders.DLQ_OFFSET));
+    assertEquals("i1", dead.get(0).key());
+    assertTrue(java.util.Arrays.equals(truncated, dead.get(0).value()), "original bytes");
+    assertEquals("2", header(dead.get(1), RecordHeaders.DLQ_OFFSET));
+    assertEquals(List.of(1L, 2L), h.mailboxEnvelopes().stream()
+        .map(e -> (Long) e.getArgs().get("a").getV()).toList(), "the good events around them are routed");
+  }
+
+  @Test
+  void anEventWrittenWithAnotherCompatibleSchemaIsRoutedToo() {
+    // A newer writer with one more field: not this router's layout, so it is decoded and each
+    // delivery encoded, instead of spliced.
+    Schema compiled = Envelope.getClassSchema();
+    List<Schema.Field> fields = new java.util.ArrayList<>();
+    for (Schema.Field f : compiled.getFields()) {
+      fields.add(new Schema.Field(f, f.schema()));
+    }
+    fields.add(new Schema.Field("extra", Schema.create(Schema.Type.STRING), "added later", ""));
+    Schema newer = Schema.createRecord(compiled.getName(), compiled.getDoc(), compiled.getNamespace(), false, fields);
+    String topic = Topics.events(h.ns, "r");
+    int id = h.registry.register(topic + "-value", newer);
+    h.subscribe("n1", "r", "c", SubscriptionMode.FOREVER, args("a", 3L));
+    Envelope e = Harness.envelope(Kind.EVENT, "i1", null, "c", args("a", 3L))
+        .setAttributes(new java.util.HashMap<>(Map.of("round", "4"))).build();
+    byte[] old = h.envelopes.encode(topic, e);
+    byte[] bytes = java.nio.ByteBuffer.allocate(old.length + 2).put((byte) 0).putInt(id)
+        .put(old, 5, old.length - 5).put((byte) 2).put((byte) 'x').array();
+    h.pipe(topic, "i1", bytes);
+
+    List<Envelope> got = h.mailboxEnvelopes();
+    assertEquals(1, got.size());
+    assertEquals(e.getMessageId(), got.get(0).getMessageId());
+    assertEquals("n1", got.get(0).getDestination());
+    assertEquals("4", got.get(0).getAttributes().get("round"));
+    assertEquals("i1", got.get(0).getAttributes().get(RoutedRecords.ATTR_INSTANCE));
+    assertEquals(0, h.dlq.readRecordsToList().size());
   }
 
   @Test

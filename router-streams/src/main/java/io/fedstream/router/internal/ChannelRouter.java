@@ -2,10 +2,12 @@ package io.fedstream.router.internal;
 
 import io.fedstream.schemas.RoutedRecords;
 import io.fedstream.avro.Envelope;
+import io.fedstream.avro.Kind;
 import io.fedstream.avro.Subscription;
 import io.fedstream.avro.SubscriptionMode;
 import io.fedstream.router.RouterContract;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -80,26 +82,54 @@ final class ChannelRouter extends Step<byte[]> {
       }
     }
 
-    /** The subscriptions that may match these args, in no particular order. */
-    Set<String> candidates(Map<String, io.fedstream.avro.Value> args) {
-      Set<String> out = new LinkedHashSet<>(scan);
-      if (args != null && !equal.isEmpty()) {
+    /**
+     * The subscriptions that may match these args, each once, in no particular order: the
+     * unindexed ones, then those whose indexed equality the args satisfy (a subscription sits
+     * in one place only, so nothing repeats).
+     */
+    Collection<String> candidates(Map<String, io.fedstream.avro.Value> args) {
+      if (args == null || args.isEmpty() || equal.isEmpty()) {
+        return scan;
+      }
+      List<Set<String>> hits = new ArrayList<>(2);
+      if (equal.size() <= args.size()) {
+        for (Map.Entry<String, Map<Object, Set<String>>> e : equal.entrySet()) {
+          io.fedstream.avro.Value v = args.get(e.getKey());
+          addHit(hits, v == null ? null : e.getValue(), v);
+        }
+      } else {
         for (Map.Entry<String, io.fedstream.avro.Value> e : args.entrySet()) {
-          Map<Object, Set<String>> byValue = equal.get(e.getKey());
-          if (byValue != null) {
-            Object key = Values.indexKey(e.getValue());
-            Set<String> ids = key == null ? null : byValue.get(key);
-            if (ids != null) {
-              out.addAll(ids);
-            }
-          }
+          addHit(hits, equal.get(e.getKey()), e.getValue());
         }
       }
+      if (hits.isEmpty()) {
+        return scan;
+      }
+      if (scan.isEmpty() && hits.size() == 1) {
+        return hits.get(0);
+      }
+      List<String> out = new ArrayList<>(scan);
+      for (Set<String> ids : hits) {
+        out.addAll(ids);
+      }
       return out;
+    }
+
+    private static void addHit(List<Set<String>> hits, Map<Object, Set<String>> byValue,
+        io.fedstream.avro.Value v) {
+      if (byValue == null) {
+        return;
+      }
+      Object key = Values.indexKey(v);
+      Set<String> ids = key == null ? null : byValue.get(key);
+      if (ids != null) {
+        hits.add(ids);
+      }
     }
   }
 
   private KeyValueStore<String, byte[]> store;
+  private byte[] mailboxHeader;
   private final Map<String, Channel> byChannel = new HashMap<>();
 
   ChannelRouter(Settings settings) {
@@ -163,24 +193,77 @@ final class ChannelRouter extends Step<byte[]> {
         unindex(channel, id);
         break;
       }
+      case Tagged.WIRE_EVENT:
+        routeWire(r, channel, Tagged.label(v), Tagged.wireEvent(v));
+        break;
       default:
         route(channel, Tagged.label(v), Tagged.body(v, Envelope.class), r.timestamp());
     }
   }
 
-  private void route(String channel, String instance, Envelope event, long timestamp) {
+  private static String role(String channel) {
+    int slash = channel.indexOf('/');
+    return slash < 0 ? channel : channel.substring(0, slash);
+  }
+
+  /**
+   * An event as read from its topic. With this router's own Envelope layout (the usual case) it
+   * is not decoded: only its args are, and each delivery is spliced from its bytes
+   * ({@link EnvelopeSplice}); else it is decoded and each delivery encoded.
+   */
+  private void routeWire(Record<String, byte[]> r, String channel, String instance, Tagged.WireEvent event) {
     Channel subs = byChannel.get(channel);
     if (subs == null) {
       return;
     }
-    Map<String, List<String>> bySubscriber = new LinkedHashMap<>();
+    String role = role(channel);
+    String topic = settings.eventsPrefix() + role;
+    byte[] wire = event.wire();
+    EnvelopeScan.Head h = event.head();
+    Map<String, io.fedstream.avro.Value> args;
+    Map<String, String> attributes;
+    try {
+      if (h == null) {
+        // not this router's layout (the intake said so): decode, and encode each delivery
+        route(channel, instance, settings.codec().decode(topic, wire, Envelope.class), r.timestamp());
+        return;
+      }
+      args = EnvelopeSplice.args(wire, h);
+      attributes = EnvelopeSplice.noAttributes(wire, h) ? Map.of() : EnvelopeSplice.attributes(wire, h);
+    } catch (RuntimeException ex) {
+      // The intake checked these bytes already; this is a safety net, not a path.
+      rethrowIfRegistryDown(ex);
+      deadLetter(r.withKey(instance).withValue(wire), io.fedstream.avro.ErrorCode.DECODE,
+          "cannot decode Envelope: " + reason(ex));
+      return;
+    }
     List<Active> once = new ArrayList<>();
-    for (String id : subs.candidates(event.getArgs())) {
+    Map<String, List<String>> bySubscriber = match(subs, instance, args, once);
+    if (!bySubscriber.isEmpty() && mailboxHeader == null) {
+      mailboxHeader = settings.codec().header(settings.mailbox(), Envelope.class);
+    }
+    for (Map.Entry<String, List<String>> d : bySubscriber.entrySet()) {
+      String subscriber = d.getKey();
+      Map<String, String> all = new HashMap<>(attributes);
+      all.put(RoutedRecords.ATTR_SUBSCRIPTIONS, String.join(",", d.getValue()));
+      all.put(RoutedRecords.ATTR_INSTANCE, instance);
+      all.put(RoutedRecords.ATTR_ROLE, role);
+      emitWire(Out.Route.MAILBOX, subscriber, EnvelopeSplice.delivery(mailboxHeader, wire, h, subscriber, all),
+          h.messageId(), Kind.EVENT.name(), r.timestamp());
+    }
+    removeOnce(channel, once, r.timestamp());
+  }
+
+  /** Subscriber to the ids of its matching subscriptions; the ONCE ones are added to {@code once}. */
+  private static Map<String, List<String>> match(Channel subs, String instance,
+      Map<String, io.fedstream.avro.Value> args, List<Active> once) {
+    Map<String, List<String>> bySubscriber = new LinkedHashMap<>();
+    for (String id : subs.candidates(args)) {
       Active a = subs.all.get(id);
       if (!a.instances().isEmpty() && !a.instances().contains(instance)) {
         continue;
       }
-      if (!Condition.all(a.conditions(), event.getArgs())) {
+      if (!Condition.all(a.conditions(), args)) {
         continue;
       }
       bySubscriber.computeIfAbsent(a.subscription().getSubscriber(), k -> new ArrayList<>())
@@ -189,8 +272,26 @@ final class ChannelRouter extends Step<byte[]> {
         once.add(a);
       }
     }
-    int slash = channel.indexOf('/');
-    String role = slash < 0 ? channel : channel.substring(0, slash);
+    return bySubscriber;
+  }
+
+  private void removeOnce(String channel, List<Active> once, long timestamp) {
+    for (Active a : once) {
+      String id = a.subscription().getSubscriptionId();
+      store.delete(channel + Envelopes.SEP + id);
+      unindex(channel, id);
+      emit(Out.Route.SUBSCRIPTIONS, id, null, timestamp);
+    }
+  }
+
+  private void route(String channel, String instance, Envelope event, long timestamp) {
+    Channel subs = byChannel.get(channel);
+    if (subs == null) {
+      return;
+    }
+    List<Active> once = new ArrayList<>();
+    Map<String, List<String>> bySubscriber = match(subs, instance, event.getArgs(), once);
+    String role = role(channel);
     // One delivery per subscriber, however many of its subscriptions matched: the node
     // deduplicates on messageId, which stays the event's own.
     // The decoded event is re-used for each delivery: it is encoded at once, so setting the
@@ -205,11 +306,6 @@ final class ChannelRouter extends Step<byte[]> {
       event.setAttributes(attributes);
       emitEnvelope(Out.Route.MAILBOX, settings.mailbox(), subscriber, event, timestamp);
     });
-    for (Active a : once) {
-      String id = a.subscription().getSubscriptionId();
-      store.delete(channel + Envelopes.SEP + id);
-      unindex(channel, id);
-      emit(Out.Route.SUBSCRIPTIONS, id, null, timestamp);
-    }
+    removeOnce(channel, once, timestamp);
   }
 }

@@ -54,10 +54,15 @@ final class Envelopes {
 
   /** Sets the id and kind headers of the contract on an outgoing record's headers. */
   static Headers tag(Headers h, Envelope e) {
+    return tag(h, e.getMessageId(), e.getKind().name());
+  }
+
+  /** The same, from the message id and kind name alone. */
+  static Headers tag(Headers h, String messageId, String kind) {
     h.remove(RecordHeaders.MESSAGE_ID);
     h.remove(RecordHeaders.KIND);
-    h.add(RecordHeaders.MESSAGE_ID, e.getMessageId().getBytes(StandardCharsets.UTF_8));
-    h.add(RecordHeaders.KIND, e.getKind().name().getBytes(StandardCharsets.UTF_8));
+    h.add(RecordHeaders.MESSAGE_ID, messageId.getBytes(StandardCharsets.UTF_8));
+    h.add(RecordHeaders.KIND, kind.getBytes(StandardCharsets.UTF_8));
     return h;
   }
 }

@@ -4,14 +4,23 @@ import io.fedstream.avro.Envelope;
 import io.fedstream.avro.ErrorCode;
 import io.fedstream.avro.Kind;
 import io.fedstream.schemas.Topics;
+import org.apache.avro.Schema;
 import org.apache.kafka.streams.processor.api.Record;
 
 /**
- * Reads every {@code <ns>.events.<role>} topic, decodes each envelope (dead-lettering what it
- * cannot decode, or what is not an {@code EVENT}) and re-keys it by channel ({@code role/tag})
- * for the {@link ChannelRouter}, keeping the role instance id (the record key) with it.
+ * Reads every {@code <ns>.events.<role>} topic, checks each envelope (dead-lettering what does
+ * not decode, or what is not an {@code EVENT}) and re-keys it by channel ({@code role/tag}) for
+ * the {@link ChannelRouter}, keeping the role instance id (the record key) with it.
+ *
+ * <p>It does not decode the envelope: one {@link EnvelopeScan} checks the body's structure and
+ * reads {@code kind}, {@code tag} and {@code source}, and the original wire bytes go on to the
+ * channel router unchanged, with the positions the scan found when the channel router can splice
+ * the deliveries from them.
  */
 final class EventIntake extends Step<byte[]> {
+
+  private Schema lastWriter;
+  private boolean lastSameLayout;
 
   EventIntake(Settings settings) {
     super(settings);
@@ -25,22 +34,33 @@ final class EventIntake extends Step<byte[]> {
     String topic = sourceTopic();
     String role = topic.startsWith(settings.eventsPrefix())
         ? topic.substring(settings.eventsPrefix().length()) : topic;
-    Envelope e;
+    EnvelopeScan.Head head;
+    boolean splice;
     try {
-      e = settings.codec().decode(topic, r.value(), Envelope.class);
+      Schema writer = settings.codec().writerSchema(topic, r.value(), Envelope.class);
+      if (writer != lastWriter) {
+        // the fingerprint is costly: compute it once per writer schema object (the codec caches those)
+        lastSameLayout = EnvelopeSplice.sameLayout(writer);
+        lastWriter = writer;
+      }
+      splice = lastSameLayout;
+      head = EnvelopeScan.scan(writer, r.value(), 5);
+      if (head.kind() == null || head.tag() == null) {
+        throw new IllegalArgumentException("its schema has no kind or no string tag");
+      }
     } catch (RuntimeException ex) {
       rethrowIfRegistryDown(ex);
       deadLetter(r, ErrorCode.DECODE, "cannot decode Envelope: " + reason(ex));
       return;
     }
-    if (e.getKind() != Kind.EVENT) {
+    if (!Kind.EVENT.name().equals(head.kind())) {
       deadLetter(r, ErrorCode.REJECTED, "an event topic carries EVENT envelopes only, this one is "
-          + e.getKind());
+          + head.kind());
       return;
     }
-    String channel = Topics.normalise(e.getTag());
-    String instance = r.key() != null ? r.key() : e.getSource();
+    String channel = Topics.normalise(head.tag());
+    String instance = r.key() != null ? r.key() : head.source();
     emit(Out.Route.CHANNEL, SubscriptionIntake.channelKey(role, channel),
-        Tagged.record(Tagged.EVENT, instance == null ? "" : instance, e), r.timestamp());
+        Tagged.wire(instance == null ? "" : instance, r.value(), splice ? head : null), r.timestamp());
   }
 }

@@ -40,6 +40,12 @@ abstract class Step<V> extends ContextualProcessor<String, V, String, Out> {
         Envelopes.tag(new RecordHeaders(), e)));
   }
 
+  /** Forwards wire bytes already encoded, with the contract's id and kind headers. */
+  void emitWire(Out.Route route, String key, byte[] bytes, String messageId, String kind, long timestamp) {
+    context().forward(new Record<>(key, new Out(route, bytes), timestamp,
+        Envelopes.tag(new RecordHeaders(), messageId, kind)));
+  }
+
   /** Sends the current record's original bytes to the dead-letter topic, reason in headers. */
   void deadLetter(Record<String, byte[]> record, ErrorCode code, String reason) {
     RecordMetadata m = context().recordMetadata().orElse(null);

@@ -2,8 +2,10 @@ package io.fedstream.router.internal;
 
 import io.fedstream.schemas.wire.AvroWire;
 import io.fedstream.schemas.wire.SchemaRegistryClient;
+import java.nio.ByteBuffer;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import org.apache.avro.Schema;
 import org.apache.avro.specific.SpecificRecord;
 
 /** The {@link Codec} of the public topics: {@link AvroWire}, the Confluent wire format. */
@@ -11,6 +13,9 @@ public final class WireCodec implements Codec {
 
   private final SchemaRegistryClient registry;
   private final Map<Class<?>, AvroWire<?>> wires = new ConcurrentHashMap<>();
+  // Writer schemas by (type, id), once checked readable as that type.
+  private final Map<Class<?>, Map<Integer, Schema>> writers = new ConcurrentHashMap<>();
+  private final Map<Class<?>, Map<String, byte[]>> headers = new ConcurrentHashMap<>();
 
   /**
    * Creates the codec.
@@ -35,5 +40,35 @@ public final class WireCodec implements Codec {
   @Override
   public <T extends SpecificRecord> T decode(String topic, byte[] bytes, Class<T> type) {
     return wire(type).decode(topic, bytes);
+  }
+
+  @Override
+  public <T extends SpecificRecord> Schema writerSchema(String topic, byte[] bytes, Class<T> type) {
+    if (bytes == null || bytes.length < 5 || bytes[0] != AvroWire.MAGIC) {
+      // decode() tells garbage and a wrong magic byte apart, with the message the rest uses
+      wire(type).decode(topic, bytes);
+      throw new IllegalArgumentException("no wire-format header");
+    }
+    int id = ByteBuffer.wrap(bytes, 1, 4).getInt();
+    Map<Integer, Schema> known = writers.computeIfAbsent(type, t -> new ConcurrentHashMap<>());
+    Schema s = known.get(id);
+    if (s == null) {
+      wire(type).decode(topic, bytes); // checks the id exists and is readable as type
+      s = registry.schema(id);
+      known.put(id, s);
+    }
+    return s;
+  }
+
+  @Override
+  public byte[] header(String topic, Class<? extends SpecificRecord> type) {
+    Map<String, byte[]> byTopic = headers.computeIfAbsent(type, t -> new ConcurrentHashMap<>());
+    byte[] h = byTopic.get(topic);
+    if (h == null) {
+      int id = wire(type).schemaId(topic);
+      h = new byte[] {AvroWire.MAGIC, (byte) (id >>> 24), (byte) (id >>> 16), (byte) (id >>> 8), (byte) id};
+      byTopic.put(topic, h);
+    }
+    return h.clone();
   }
 }
