@@ -657,7 +657,7 @@ public final class NodeHostImpl implements NodeHost {
     }
     Envelope e;
     try {
-      e = codec.decode(topic, r.value());
+      e = isChunk(r) ? codec.decodeChunk(topic, r.value()) : codec.decode(topic, r.value());
     } catch (WireFormatException ex) {
       deadLetter(r, ex);
       offsets.skip(tp, r.offset());
@@ -695,6 +695,13 @@ public final class NodeHostImpl implements NodeHost {
     }
     return true;
   }
+
+  private static boolean isChunk(ConsumerRecord<String, byte[]> r) {
+    org.apache.kafka.common.header.Header h = r.headers().lastHeader(io.fedstream.schemas.RecordHeaders.KIND);
+    return h != null && java.util.Arrays.equals(CHUNK_KIND, h.value());
+  }
+
+  private static final byte[] CHUNK_KIND = Kind.CHUNK.name().getBytes(StandardCharsets.UTF_8);
 
   private Message toMessage(String topic, Envelope e, Offsets.Token token) {
     List<Payload> payloads = new ArrayList<>();
@@ -1047,7 +1054,7 @@ public final class NodeHostImpl implements NodeHost {
           whole.update(buf, 0, len);
           Envelope ce = EnvelopeCodec.chunk(m, transferId, p.name(), i, count, offset, size, d.digest(),
               ByteBuffer.wrap(buf, 0, len));
-          byte[] value = codec.encode(topic, ce, len + 1024);
+          byte[] value = codec.encodeChunk(topic, ce);
           Headers h = new RecordHeaders();
           h.add(io.fedstream.schemas.RecordHeaders.MESSAGE_ID, ce.getMessageId().getBytes(StandardCharsets.UTF_8));
           h.add(io.fedstream.schemas.RecordHeaders.KIND, Kind.CHUNK.name().getBytes(StandardCharsets.UTF_8));
