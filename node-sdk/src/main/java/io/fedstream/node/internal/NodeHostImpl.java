@@ -1026,12 +1026,14 @@ public final class NodeHostImpl implements NodeHost {
     return h;
   }
 
-  /** Sends large payloads as CHUNK records (one chunk in memory at a time), then the envelope. Blocking. */
+  /**
+   * Sends large payloads as CHUNK records (two chunks in memory: the one being sent and the next,
+   * read meanwhile), then the envelope. Does not wait per chunk. Blocking.
+   */
   private void sendChunked(String topic, String key, Message m) throws Exception {
     int chunkSize = config.chunkSize();
     AtomicReference<Exception> failed = new AtomicReference<>();
     List<io.fedstream.avro.Payload> ps = new ArrayList<>();
-    byte[] buf = new byte[chunkSize];
     for (Payload p : m.payloads()) {
       if (p.size() <= chunkSize) {
         ps.add(inline(p, p.bytes()));
@@ -1041,11 +1043,14 @@ public final class NodeHostImpl implements NodeHost {
       long size = p.size();
       int count = (int) ((size + chunkSize - 1) / chunkSize);
       MessageDigest whole = Reassembler.sha256();
-      try (InputStream in = p.openStream()) {
+      try (InputStream in = p.openStream();
+           ChunkReader chunks = new ChunkReader(in, size, chunkSize, "fedstream-" + hostId + "-chunk-read")) {
         long offset = 0;
         for (int i = 0; i < count; i++) {
-          int len = in.readNBytes(buf, 0, (int) Math.min(chunkSize, size - offset));
-          if (len <= 0 || (len < chunkSize && i < count - 1)) {
+          ByteBuffer chunk = chunks.next();
+          byte[] buf = chunk.array();
+          int len = chunk.remaining();
+          if (len != (int) Math.min(chunkSize, size - offset)) {
             throw new NodeException.CallerException("payload '" + p.name() + "' yielded " + (offset + Math.max(len, 0))
                 + " bytes, not the announced " + size);
           }
