@@ -3,20 +3,23 @@ package io.fedstream.node.internal;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
+import java.security.MessageDigest;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 
 /**
- * Reads a large payload's stream chunk by chunk, one chunk ahead on a thread of its own, so that
- * reading (a file, or whatever produces the stream) overlaps with hashing, encoding and sending
- * the chunk before it. Two chunk buffers; the stream is read by one thread at a time, in order.
- * The caller closes the stream after this reader.
+ * Reads a large payload's stream chunk by chunk, one chunk ahead on a thread of its own, and feeds
+ * what it reads to the whole payload's SHA-256 there, so that reading (a file, or whatever produces
+ * the stream) and the whole digest overlap with hashing, encoding and sending the chunk before.
+ * Two chunk buffers; the stream and the digest are used by one thread at a time, in order. The
+ * caller closes the stream after this reader.
  */
 final class ChunkReader implements AutoCloseable {
 
   private final InputStream in;
+  private final MessageDigest whole;
   private final long size;
   private final int chunkSize;
   private final byte[][] buffers;
@@ -28,12 +31,14 @@ final class ChunkReader implements AutoCloseable {
 
   /**
    * @param in the payload's stream
+   * @param whole the whole payload's digest, updated with every chunk read
    * @param size the bytes to read in all (the payload's announced size)
    * @param chunkSize bytes per chunk (the last may be shorter)
    * @param threadName the reading thread's name
    */
-  ChunkReader(InputStream in, long size, int chunkSize, String threadName) {
+  ChunkReader(InputStream in, MessageDigest whole, long size, int chunkSize, String threadName) {
     this.in = in;
+    this.whole = whole;
     this.size = size;
     this.chunkSize = chunkSize;
     this.buffers = new byte[size > chunkSize ? 2 : 1][chunkSize];
@@ -54,12 +59,17 @@ final class ChunkReader implements AutoCloseable {
     byte[] buffer = buffers[next++ % buffers.length];
     requested += want;
     aheadBuffer = buffer;
-    ahead = reader.submit(() -> in.readNBytes(buffer, 0, want));
+    ahead = reader.submit(() -> {
+      int n = in.readNBytes(buffer, 0, want);
+      whole.update(buffer, 0, n);
+      return n;
+    });
   }
 
   /**
    * The next chunk: as many bytes as the stream gave, up to the chunk size (fewer only at its
    * end), valid until the call after the next one. The chunk after it is being read meanwhile.
+   * Once the last chunk is returned, the whole digest has seen every byte.
    *
    * @throws IOException when the stream fails, or there is no chunk left
    */

@@ -1028,7 +1028,7 @@ public final class NodeHostImpl implements NodeHost {
 
   /**
    * Sends large payloads as CHUNK records (two chunks in memory: the one being sent and the next,
-   * read meanwhile), then the envelope. Does not wait per chunk. Blocking.
+   * read and fed to the whole digest meanwhile), then the envelope. Does not wait per chunk. Blocking.
    */
   private void sendChunked(String topic, String key, Message m) throws Exception {
     int chunkSize = config.chunkSize();
@@ -1044,7 +1044,7 @@ public final class NodeHostImpl implements NodeHost {
       int count = (int) ((size + chunkSize - 1) / chunkSize);
       MessageDigest whole = Reassembler.sha256();
       try (InputStream in = p.openStream();
-           ChunkReader chunks = new ChunkReader(in, size, chunkSize, "fedstream-" + hostId + "-chunk-read")) {
+           ChunkReader chunks = new ChunkReader(in, whole, size, chunkSize, "fedstream-" + hostId + "-chunk-read")) {
         long offset = 0;
         for (int i = 0; i < count; i++) {
           ByteBuffer chunk = chunks.next();
@@ -1056,7 +1056,6 @@ public final class NodeHostImpl implements NodeHost {
           }
           MessageDigest d = Reassembler.sha256();
           d.update(buf, 0, len);
-          whole.update(buf, 0, len);
           Envelope ce = EnvelopeCodec.chunk(m, transferId, p.name(), i, count, offset, size, d.digest(),
               ByteBuffer.wrap(buf, 0, len));
           byte[] value = codec.encodeChunk(topic, ce);

@@ -39,10 +39,11 @@ class ChunkReaderTest {
   }
 
   @Test
-  void readsEveryChunkInOrderOnItsOwnThread() throws Exception {
+  void readsAndHashesEveryChunkInOrderOnItsOwnThread() throws Exception {
     byte[] all = data(10_500);
     Watched in = new Watched(all);
-    try (ChunkReader r = new ChunkReader(in, all.length, 1000, "test-chunk-read")) {
+    java.security.MessageDigest whole = Reassembler.sha256();
+    try (ChunkReader r = new ChunkReader(in, whole, all.length, 1000, "test-chunk-read")) {
       for (int i = 0; i < 11; i++) {
         ByteBuffer c = r.next();
         int len = Math.min(1000, all.length - i * 1000);
@@ -51,6 +52,7 @@ class ChunkReaderTest {
             Arrays.copyOfRange(c.array(), c.position(), c.limit()), "chunk " + i);
       }
       assertThrows(IOException.class, r::next, "no chunk after the announced size");
+      assertArrayEquals(Reassembler.sha256().digest(all), whole.digest(), "the whole digest saw every byte");
     }
     assertEquals(Set.of("test-chunk-read"), in.readers, "the caller's thread never reads the stream");
   }
@@ -58,7 +60,8 @@ class ChunkReaderTest {
   @Test
   void aChunkStaysIntactWhileTheNextIsRead() throws Exception {
     byte[] all = data(3000);
-    try (ChunkReader r = new ChunkReader(new ByteArrayInputStream(all), all.length, 1000, "test-chunk-read")) {
+    try (ChunkReader r = new ChunkReader(new ByteArrayInputStream(all), Reassembler.sha256(), all.length, 1000,
+        "test-chunk-read")) {
       ByteBuffer first = r.next();
       byte[] copy = Arrays.copyOf(first.array(), 1000);
       ByteBuffer second = r.next(); // the third is being read meanwhile, into the other buffer
@@ -71,7 +74,8 @@ class ChunkReaderTest {
   @Test
   void aShortStreamYieldsAShortChunkAndAFailingStreamFailsNext() throws Exception {
     byte[] all = data(1500);
-    try (ChunkReader r = new ChunkReader(new ByteArrayInputStream(all), 2500, 1000, "test-chunk-read")) {
+    try (ChunkReader r = new ChunkReader(new ByteArrayInputStream(all), Reassembler.sha256(), 2500, 1000,
+        "test-chunk-read")) {
       assertEquals(1000, r.next().remaining());
       assertEquals(500, r.next().remaining(), "the caller sees that the stream ended early");
     }
@@ -81,7 +85,7 @@ class ChunkReaderTest {
         throw new IOException("disk gone");
       }
     };
-    try (ChunkReader r = new ChunkReader(broken, 2000, 1000, "test-chunk-read")) {
+    try (ChunkReader r = new ChunkReader(broken, Reassembler.sha256(), 2000, 1000, "test-chunk-read")) {
       IOException e = assertThrows(IOException.class, r::next);
       assertTrue(e.getMessage().contains("disk gone"), e.getMessage());
     }
