@@ -1152,7 +1152,9 @@ public final class NodeHostImpl implements NodeHost {
     // the router writes routed events and triggers transactionally (exactly-once): skip aborted ones
     p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
     p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-    p.put(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, 8 * 1024 * 1024);
+    // One largest record per partition and fetch: a 128 MiB receiver of 1 MiB chunks spent a
+    // quarter of its CPU in G1 (full collections) with 8 MiB fetches, far less with 3-4 MiB.
+    p.put(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, TopicSettings.MAX_MESSAGE_BYTES);
     p.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 500);
     prefixed(NodeConfig.CONSUMER_PREFIX, p);
     return p;
