@@ -50,6 +50,10 @@ final class ChildJvm implements AutoCloseable {
     List<String> cmd = new ArrayList<>();
     cmd.add(Paths.get(System.getProperty("java.home"), "bin", "java").toString());
     cmd.addAll(jvmOptions);
+    String extra = System.getenv("BENCH_CHILD_JVM_OPTS");
+    if (extra != null && !extra.isBlank()) {
+      cmd.addAll(List.of(extra.trim().split("\\s+")));
+    }
     cmd.add("-Dlog4j2.configurationFile=classpath:fedstream-bench-log4j2.xml");
     cmd.add("-cp");
     cmd.add(classPath());

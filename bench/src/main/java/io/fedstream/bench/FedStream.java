@@ -240,12 +240,14 @@ final class FedStream {
     try (Node sender = node(cluster, ns, "sender", Map.of());
          ChildJvm receiver = ChildJvm.start(List.of("-Xmx" + receiverHeapMib + "m"), LargeSink.class.getName(),
              List.of(cluster.bootstrap(), cluster.registryUrl(), ns, transfer.toString()))) {
-      receiver.await("READY", 180);
+      double receiverCpu0 = LargeWorkload.cpu(receiver.await("READY", 180));
+      double senderCpu0 = ProcessCpu.seconds();
       long start = System.nanoTime();
       sender.send(Message.builder().tag("big").to("receiver")
           .payload(Payload.ofStream("blob", bytes, () -> new Generated(bytes))).build()).block(Duration.ofMinutes(30));
-      receiver.await("RECEIVED", 1800);
+      double receiverCpu = LargeWorkload.cpu(receiver.await("RECEIVED", 1800)) - receiverCpu0;
       double seconds = (System.nanoTime() - start) / 1e9;
+      double senderCpu = ProcessCpu.seconds() - senderCpu0;
       String done = receiver.await("DONE", 600);
       Map<String, String> f = LargeWorkload.fields(done);
       if (!expected.equals(f.get("sha256")) || Long.parseLong(f.get("bytes")) != bytes) {
@@ -257,6 +259,8 @@ final class FedStream {
       v.put("mb_per_s", bytes / 1e6 / seconds);
       v.put("total_s", seconds);
       v.put("receiver_heap_mib", Double.parseDouble(f.get("heap_mib")));
+      v.put("sender_cpu_s", senderCpu);
+      v.put("receiver_cpu_s", receiverCpu);
       return v;
     } finally {
       deleteTree(transfer);
@@ -272,12 +276,12 @@ final class FedStream {
            Node receiver = Node.create(NodeConfig.builder().bootstrapServers(args[0]).registryUrl(args[1])
                .namespace(args[2]).nodeId("receiver").set(NodeConfig.TRANSFER_DIR, args[3]).build())) {
         receiver.start().block(START);
-        System.out.println("READY");
+        System.out.println("READY cpu_s=" + ProcessCpu.seconds());
         System.out.flush();
         Message m = receiver.receive().next().block(Duration.ofMinutes(30));
         // Delivered: the SDK has reassembled the chunks and checked their SHA-256. The bench's own
         // end-to-end hash below re-reads the file and is not part of the timed transfer.
-        System.out.println("RECEIVED");
+        System.out.println("RECEIVED cpu_s=" + ProcessCpu.seconds());
         System.out.flush();
         Payload p = m.payload("blob").orElseThrow();
         String sha;

@@ -12,7 +12,8 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 /**
  * The receiving side of {@code large}, in a JVM of its own so that its heap peak is its own:
  * {@code LargeReceiver plain <bootstrap> <topic> <bytes>}. Prints {@code READY} once it has its
- * partition, then {@code DONE bytes=<n> sha256=<hex> heap_mib=<peak>} when all bytes are in.
+ * partition, then {@code DONE bytes=<n> sha256=<hex> heap_mib=<peak>} when all bytes are in; both lines
+ * end with the JVM's CPU seconds so far ({@code cpu_s=}).
  */
 final class LargeReceiver {
   private LargeReceiver() {}
@@ -41,7 +42,7 @@ final class LargeReceiver {
       try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(p)) {
         consumer.subscribe(List.of(topic));
         Clients.awaitAssignment(consumer, Duration.ofSeconds(60));
-        System.out.println("READY");
+        System.out.println("READY cpu_s=" + ProcessCpu.seconds());
         System.out.flush();
         long deadline = System.nanoTime() + Duration.ofMinutes(30).toNanos();
         while (bytes < expected && System.nanoTime() < deadline) {
@@ -51,8 +52,9 @@ final class LargeReceiver {
           }
         }
       }
-      System.out.println("DONE bytes=" + bytes + " sha256=" + HexFormat.of().formatHex(sha.digest())
-          + " heap_mib=" + Report.num(heap.peakMib()));
+      String sha256 = HexFormat.of().formatHex(sha.digest());
+      System.out.println("DONE bytes=" + bytes + " sha256=" + sha256 + " heap_mib=" + Report.num(heap.peakMib())
+          + " cpu_s=" + ProcessCpu.seconds());
       System.out.flush();
     }
     System.exit(0);

@@ -14,7 +14,9 @@ import org.apache.kafka.clients.producer.ProducerRecord;
  * {@code large}: one big payload end to end, SHA-256 checked at the receiver; MB/s (10^6 bytes)
  * from the first byte sent to the receiver's hash. The receiver runs in a child JVM with
  * {@code -Xmx} of {@link #RECEIVER_HEAP_MIB} MiB so that its heap peak is its own (and bounded).
- * Baseline: the same bytes as plain 1 MiB records.
+ * Baseline: the same bytes as plain 1 MiB records. Each run also prints the CPU seconds each side
+ * used for the transfer ({@code sender_cpu_s}: the bench JVM, in-process broker included;
+ * {@code receiver_cpu_s}: the receiver JVM), which a loaded machine disturbs less than MB/s.
  */
 final class LargeWorkload extends Workload {
 
@@ -61,7 +63,8 @@ final class LargeWorkload extends Workload {
     try (ChildJvm receiver = ChildJvm.start(List.of("-Xmx" + RECEIVER_HEAP_MIB + "m"),
         LargeReceiver.class.getName(), List.of("plain", cluster.bootstrap(), topic, Long.toString(bytes)));
          KafkaProducer<String, byte[]> producer = Clients.newProducer(cluster, 5)) {
-      receiver.await("READY", 60);
+      double receiverCpu0 = cpu(receiver.await("READY", 60));
+      double senderCpu0 = ProcessCpu.seconds();
       MessageDigest sha = MessageDigest.getInstance("SHA-256");
       byte[] chunk = new byte[CHUNK];
       Random random = new Random(42);
@@ -74,6 +77,7 @@ final class LargeWorkload extends Workload {
       producer.flush();
       String done = receiver.await("DONE", 1800);
       double seconds = (System.nanoTime() - start) / 1e9;
+      double senderCpu = ProcessCpu.seconds() - senderCpu0;
       String expected = HexFormat.of().formatHex(sha.digest());
       Map<String, String> fields = fields(done);
       if (!expected.equals(fields.get("sha256")) || Long.parseLong(fields.get("bytes")) != bytes) {
@@ -84,10 +88,17 @@ final class LargeWorkload extends Workload {
       v.put("mb_per_s", bytes / 1e6 / seconds);
       v.put("total_s", seconds);
       v.put("receiver_heap_mib", Double.parseDouble(fields.get("heap_mib")));
+      v.put("sender_cpu_s", senderCpu);
+      v.put("receiver_cpu_s", cpu(done) - receiverCpu0);
       return v;
     } finally {
       cluster.deleteTopics(topic);
     }
+  }
+
+  /** The {@code cpu_s=} field of a receiver's line. */
+  static double cpu(String line) {
+    return Double.parseDouble(fields(line).getOrDefault("cpu_s", "NaN"));
   }
 
   static Map<String, String> fields(String line) {

@@ -122,4 +122,31 @@ class LargePayloadIT {
     }
   }
 
+  @Test
+  void aStreamShorterThanAnnouncedFailsTheSendWithACodedErrorAndDeliversNothing(Platform platform, @TempDir Path dir)
+      throws Exception {
+    String ns = platform.newNamespace();
+    int chunk = 64 * 1024;
+    try (Node a = Node.create(Nodes.config(platform, ns, "a").set(NodeConfig.CHUNK_SIZE, Integer.toString(chunk))
+            .build());
+        Node b = Node.create(Nodes.config(platform, ns, "b").set(NodeConfig.TRANSFER_DIR, dir.toString()).build())) {
+      a.start().block(Nodes.WAIT);
+      b.start().block(Nodes.WAIT);
+      long announced = 3L * chunk + 100; // the stream ends 50 bytes into the last chunk
+      StepVerifier.create(a.send(Message.builder().tag("short").to("b")
+              .payload(Payload.ofStream("blob", announced, () -> new Generated(announced - 50))).build()))
+          .expectErrorSatisfies(e -> {
+            assertTrue(e instanceof NodeException.CallerException, e.toString());
+            assertEquals(ErrorCode.CALLER, ((NodeException) e).errorCode());
+            assertTrue(e.getMessage().contains("not the announced " + announced), e.getMessage());
+          })
+          .verify(Nodes.WAIT);
+      byte[] ok = new byte[2 * chunk + 1];
+      new Random(9).nextBytes(ok);
+      a.send(Message.builder().tag("after").to("b").payload(Payload.ofBytes("blob", ok)).build()).block(Nodes.WAIT);
+      Message m = b.receive().next().block(Nodes.WAIT);
+      assertEquals("after", m.tag(), "the failed send delivered nothing; the next one arrives whole");
+      assertArrayEquals(ok, Files.readAllBytes(m.payload("blob").get().file().get()));
+    }
+  }
 }

@@ -38,6 +38,54 @@ final class EnvelopeCodec {
     return wire.decode(topic, bytes);
   }
 
+  /**
+   * Encodes a CHUNK envelope (one payload) into an array of exactly its wire size, so that the
+   * chunk's bytes are copied once, into that array, and the array is not copied again.
+   */
+  byte[] encodeChunk(String topic, Envelope chunk) {
+    io.fedstream.avro.Payload p = chunk.getPayloads().get(0);
+    ByteBuffer data = p.getData();
+    int len = data.remaining();
+    p.setData(NO_BYTES);
+    int rest;
+    try {
+      rest = wire.encode(topic, chunk, 512).length - 1; // an empty bytes field is the one byte 0
+    } finally {
+      p.setData(data);
+    }
+    int exact = rest + varIntSize(len << 1) + len; // Avro writes a length as a zig-zag varint
+    byte[] out = wire.encode(topic, chunk, exact);
+    assert out.length == exact : "chunk encodes to " + out.length + " bytes, not " + exact;
+    return out;
+  }
+
+  private static final ByteBuffer NO_BYTES = ByteBuffer.allocate(0).asReadOnlyBuffer();
+
+  private static int varIntSize(int zigZag) {
+    int n = 1;
+    while ((zigZag & ~0x7F) != 0) {
+      zigZag >>>= 7;
+      n++;
+    }
+    return n;
+  }
+
+  /**
+   * Decodes a record whose {@code fedstream.kind} header says CHUNK. A CHUNK envelope is decoded
+   * into the previous one (so a chunk's bytes land in the same buffer each time, not in a new
+   * array per chunk): the caller must be done with it before the next call. Anything that turns
+   * out not to be a CHUNK is handed out and never reused. Poll thread only.
+   *
+   * @throws io.fedstream.schemas.wire.WireFormatException on bad bytes
+   */
+  Envelope decodeChunk(String topic, byte[] bytes) {
+    Envelope e = wire.decode(topic, bytes, chunkReuse);
+    chunkReuse = e != null && e.getKind() == Kind.CHUNK ? e : null;
+    return e;
+  }
+
+  private Envelope chunkReuse;
+
   /** Registers the envelope schema for a topic now (so the first send does not pay for it). */
   void register(String topic) {
     wire.schemaId(topic);

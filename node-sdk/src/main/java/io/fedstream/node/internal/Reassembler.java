@@ -3,6 +3,10 @@ package io.fedstream.node.internal;
 import io.fedstream.avro.ChunkDescriptor;
 import io.fedstream.avro.Envelope;
 import io.fedstream.avro.Transfer;
+import java.io.BufferedInputStream;
+import java.io.BufferedOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -21,11 +25,15 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Reassembles chunked payloads into files as their CHUNK records arrive: each chunk's SHA-256 is
- * checked and its bytes are written at their offset, so at most one chunk is in memory; the
- * whole payload's SHA-256 is checked when the announcing envelope arrives. A missing or corrupt
- * chunk fails only that payload. A transfer that makes no progress for the stall timeout is
- * abandoned. Used by the poll thread only.
+ * Reassembles chunked payloads into files as their CHUNK records arrive: each chunk must be the
+ * next one, starting where the previous one ended; its bytes are written at their offset, so at
+ * most one chunk is in memory, and go into the whole payload's SHA-256, which is checked when the
+ * announcing envelope arrives. Each chunk's own SHA-256 is kept (in a small side file, 36 bytes a
+ * chunk) rather than computed as the chunk passes: the whole digest covers every byte already, so
+ * a chunk is hashed once on the way in, and only when the whole digest does not match is the file
+ * read back to name the first chunk that does not match its own. A missing or corrupt chunk fails
+ * only that payload. A transfer that makes no progress for the stall timeout is abandoned. Used by
+ * the poll thread only.
  */
 final class Reassembler {
 
@@ -47,8 +55,12 @@ final class Reassembler {
   private static final class Partial {
     final Path path;
     final FileChannel channel;
+    /** Per chunk: its length (4 bytes) and its announced SHA-256 (32 bytes). */
+    final Path digestsPath;
+    final DataOutputStream digests;
     final MessageDigest whole = sha256();
     final List<Offsets.Token> tokens = new ArrayList<>();
+    int count;
     int next;
     long bytes;
     String error;
@@ -58,8 +70,20 @@ final class Reassembler {
       this.path = path;
       this.channel = FileChannel.open(path, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING,
           StandardOpenOption.WRITE);
+      this.digestsPath = path.resolveSibling(path.getFileName() + ".sha");
+      DataOutputStream d;
+      try {
+        d = new DataOutputStream(new BufferedOutputStream(Files.newOutputStream(digestsPath), 8192));
+      } catch (IOException e) {
+        channel.close();
+        Files.deleteIfExists(path);
+        throw e;
+      }
+      this.digests = d;
     }
   }
+
+  private static final int SHA256_BYTES = 32;
 
   private final Path dir;
   private final long stallMs;
@@ -112,13 +136,19 @@ final class Reassembler {
       return;
     }
     ByteBuffer data = e.getPayloads().get(0).getData();
-    MessageDigest d = sha256();
-    d.update(data.duplicate());
-    if (!MessageDigest.isEqual(d.digest(), bytes(c.getSha256()))) {
-      p.error = "chunk " + c.getIndex() + " of " + c.getCount() + " does not match its SHA-256";
+    if (c.getOffset() != p.bytes) {
+      p.error = "chunk " + c.getIndex() + " of " + c.getCount() + " starts at byte " + c.getOffset() + ", not at "
+          + p.bytes + " where chunk " + (c.getIndex() - 1) + " ended";
+      return;
+    }
+    if (c.getSha256().remaining() != SHA256_BYTES) {
+      p.error = "chunk " + c.getIndex() + " of " + c.getCount() + " has a SHA-256 of " + c.getSha256().remaining()
+          + " bytes, not " + SHA256_BYTES;
       return;
     }
     try {
+      p.digests.writeInt(data.remaining());
+      p.digests.write(bytes(c.getSha256()));
       ByteBuffer w = data.duplicate();
       long pos = c.getOffset();
       while (w.hasRemaining()) {
@@ -130,6 +160,7 @@ final class Reassembler {
     }
     p.whole.update(data.duplicate());
     p.bytes += data.remaining();
+    p.count = c.getCount();
     p.next++;
   }
 
@@ -149,8 +180,10 @@ final class Reassembler {
       error = "payload '" + payloadName + "' has " + p.bytes + " of " + t.getTotalSize() + " bytes";
     }
     if (error == null && !MessageDigest.isEqual(p.whole.digest(), bytes(t.getSha256()))) {
-      error = "payload '" + payloadName + "' does not match its SHA-256";
+      error = firstBadChunk(p);
+      error = (error != null ? error + "; " : "") + "payload '" + payloadName + "' does not match its SHA-256";
     }
+    delete(p.digestsPath);
     if (error != null) {
       delete(p.path);
       return new Result(null, error, p.tokens);
@@ -165,6 +198,40 @@ final class Reassembler {
     return new Result(done, null, p.tokens);
   }
 
+  /**
+   * Reads the reassembled file back chunk by chunk against the SHA-256 each chunk announced; the
+   * first that does not match, or null when they all do (then the whole digest itself is wrong).
+   */
+  private static String firstBadChunk(Partial p) {
+    try (DataInputStream in = new DataInputStream(new BufferedInputStream(Files.newInputStream(p.digestsPath)));
+         FileChannel file = FileChannel.open(p.path, StandardOpenOption.READ)) {
+      ByteBuffer buf = ByteBuffer.allocate(64 * 1024);
+      byte[] announced = new byte[SHA256_BYTES];
+      long pos = 0;
+      for (int i = 0; i < p.next; i++) {
+        int len = in.readInt();
+        in.readFully(announced);
+        MessageDigest d = sha256();
+        for (long end = pos + len; pos < end;) {
+          buf.clear().limit((int) Math.min(buf.capacity(), end - pos));
+          int n = file.read(buf, pos);
+          if (n < 0) {
+            return "chunk " + i + " of " + p.count + " is cut short";
+          }
+          d.update(buf.flip());
+          pos += n;
+        }
+        if (!MessageDigest.isEqual(d.digest(), announced)) {
+          return "chunk " + i + " of " + p.count + " does not match its SHA-256";
+        }
+      }
+      return null;
+    } catch (IOException e) {
+      LOG.warn("cannot read {} back to find its bad chunk: {}", p.path, e.toString());
+      return null;
+    }
+  }
+
   /** Abandons transfers without progress for the stall timeout. */
   void expire(long nowMs) {
     for (Iterator<Map.Entry<String, Partial>> it = partials.entrySet().iterator(); it.hasNext();) {
@@ -174,6 +241,7 @@ final class Reassembler {
         it.remove();
         close(p);
         delete(p.path);
+        delete(p.digestsPath);
         p.tokens.forEach(Offsets.Token::done);
       }
     }
@@ -184,6 +252,7 @@ final class Reassembler {
     for (Partial p : partials.values()) {
       close(p);
       delete(p.path);
+      delete(p.digestsPath);
     }
     partials.clear();
   }
@@ -197,6 +266,11 @@ final class Reassembler {
       p.channel.close();
     } catch (IOException e) {
       // the file is deleted or moved next; nothing to keep
+    }
+    try {
+      p.digests.close(); // flushed: read back only when the whole digest does not match
+    } catch (IOException e) {
+      // then the bad chunk goes unnamed; the payload still fails on its whole digest
     }
   }
 

@@ -116,4 +116,90 @@ class ReassemblerTest {
     t.setSha256(ByteBuffer.wrap(MessageDigest.getInstance("SHA-256").digest(new byte[] {1})));
     assertTrue(r.complete("ns.mailbox", "p", t).error.contains("SHA-256"));
   }
+
+  private static long files(Path dir) throws Exception {
+    try (var files = Files.list(dir)) {
+      return files.count();
+    }
+  }
+
+  @Test
+  void corruptChunkIsNamedAndNothingIsLeftOnDisk(@TempDir Path dir) throws Exception {
+    Reassembler r = new Reassembler(dir, 60_000);
+    byte[] all = data(3500);
+    byte[] bad = java.util.Arrays.copyOfRange(all, 2 * CHUNK, 3 * CHUNK);
+    bad[999] ^= 0x40;
+    for (int i = 0; i < 4; i++) {
+      r.chunk("ns.mailbox", chunk(all, i, i == 2 ? bad : null), offsets.open(tp, offset++, false), 0);
+    }
+    Reassembler.Result res = r.complete("ns.mailbox", "p", transfer(all));
+    assertNull(res.file);
+    assertTrue(res.error.contains("chunk 2 of 4 does not match its SHA-256"), res.error);
+    assertEquals(4, res.tokens.size(), "the failed payload still releases every chunk's position");
+    assertEquals(0, files(dir), "the partial file and its digests must be deleted");
+  }
+
+  @Test
+  void wrongWholeDigestWithGoodChunksNamesNoChunk(@TempDir Path dir) throws Exception {
+    Reassembler r = new Reassembler(dir, 60_000);
+    byte[] all = data(2500);
+    for (int i = 0; i < 3; i++) {
+      r.chunk("ns.mailbox", chunk(all, i, null), offsets.open(tp, offset++, false), 0);
+    }
+    Transfer t = transfer(all);
+    t.setSha256(ByteBuffer.wrap(Reassembler.sha256().digest(data(10))));
+    String error = r.complete("ns.mailbox", "p", t).error;
+    assertTrue(error.startsWith("payload 'p' does not match its SHA-256"), error);
+    assertEquals(0, files(dir));
+  }
+
+  @Test
+  void chunkThatDoesNotStartWhereThePreviousEndedFailsThatPayload(@TempDir Path dir) throws Exception {
+    Reassembler r = new Reassembler(dir, 60_000);
+    byte[] all = data(2500);
+    r.chunk("ns.mailbox", chunk(all, 0, null), offsets.open(tp, offset++, false), 0);
+    Envelope shifted = chunk(all, 1, null);
+    shifted.getChunk().setOffset(CHUNK - 10);
+    r.chunk("ns.mailbox", shifted, offsets.open(tp, offset++, false), 0);
+    r.chunk("ns.mailbox", chunk(all, 2, null), offsets.open(tp, offset++, false), 0);
+    Reassembler.Result res = r.complete("ns.mailbox", "p", transfer(all));
+    assertTrue(res.error.contains("chunk 1 of 3 starts at byte 990, not at 1000"), res.error);
+    assertEquals(0, files(dir));
+  }
+
+  @Test
+  void chunkWithADigestOfTheWrongLengthFailsThatPayload(@TempDir Path dir) throws Exception {
+    Reassembler r = new Reassembler(dir, 60_000);
+    byte[] all = data(1500);
+    Envelope c0 = chunk(all, 0, null);
+    c0.getChunk().setSha256(ByteBuffer.wrap(new byte[] {1, 2, 3}));
+    r.chunk("ns.mailbox", c0, offsets.open(tp, offset++, false), 0);
+    r.chunk("ns.mailbox", chunk(all, 1, null), offsets.open(tp, offset++, false), 0);
+    assertTrue(r.complete("ns.mailbox", "p", transfer(all)).error.contains("has a SHA-256 of 3 bytes"));
+  }
+
+  @Test
+  void aGoodTransferLeavesOnlyItsFile(@TempDir Path dir) throws Exception {
+    Reassembler r = new Reassembler(dir, 60_000);
+    byte[] all = data(3000);
+    for (int i = 0; i < 3; i++) {
+      r.chunk("ns.mailbox", chunk(all, i, null), offsets.open(tp, offset++, false), 0);
+    }
+    Reassembler.Result res = r.complete("ns.mailbox", "p", transfer(all));
+    assertNull(res.error, res.error);
+    try (var files = Files.list(dir)) {
+      assertEquals(java.util.List.of(res.file), files.toList());
+    }
+    assertArrayEquals(all, Files.readAllBytes(res.file));
+  }
+
+  @Test
+  void closeAllDeletesUnfinishedFilesAndDigests(@TempDir Path dir) throws Exception {
+    Reassembler r = new Reassembler(dir, 60_000);
+    byte[] all = data(3000);
+    r.chunk("ns.mailbox", chunk(all, 0, null), offsets.open(tp, offset++, false), 0);
+    assertEquals(2, files(dir), "the partial file and its digests");
+    r.closeAll();
+    assertEquals(0, files(dir));
+  }
 }

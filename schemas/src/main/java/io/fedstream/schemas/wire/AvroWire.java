@@ -112,7 +112,7 @@ public final class AvroWire<T extends SpecificRecord> {
     if (value == null) {
       return null;
     }
-    ByteArrayOutputStream out = new ByteArrayOutputStream(Math.max(64, sizeHint));
+    Output out = new Output(Math.max(64, sizeHint));
     out.writeBytes(header(topic));
     BinaryEncoder encoder = EncoderFactory.get().directBinaryEncoder(out, encoders.get());
     encoders.set(encoder);
@@ -122,7 +122,18 @@ public final class AvroWire<T extends SpecificRecord> {
     } catch (IOException | RuntimeException e) {
       throw new IllegalArgumentException("Cannot encode " + type.getSimpleName() + ": " + e.getMessage(), e);
     }
-    return out.toByteArray();
+    return out.bytes();
+  }
+
+  /** The encode buffer; an exact size hint hands the buffer out as it is, without a copy. */
+  private static final class Output extends ByteArrayOutputStream {
+    Output(int size) {
+      super(size);
+    }
+
+    byte[] bytes() {
+      return count == buf.length ? buf : toByteArray();
+    }
   }
 
   private byte[] header(String topic) {
@@ -147,6 +158,22 @@ public final class AvroWire<T extends SpecificRecord> {
    *     record may be fine: retry rather than dead-letter)
    */
   public T decode(String topic, byte[] bytes) {
+    return decode(topic, bytes, null);
+  }
+
+  /**
+   * Decodes a value read from a topic into {@code reuse}, whose objects (records, lists, and
+   * {@code bytes} buffers with room enough) are overwritten rather than allocated again; for a
+   * caller that is done with the previous value before it decodes the next (payload chunks).
+   *
+   * @param topic the topic it was read from (for messages only)
+   * @param bytes the record value; null decodes as null (a tombstone)
+   * @param reuse a value returned by an earlier decode, or null to allocate a new one
+   * @return the value (usually {@code reuse} itself), or null for null bytes
+   * @throws WireFormatException as {@link #decode(String, byte[])}
+   * @throws SchemaRegistryException as {@link #decode(String, byte[])}
+   */
+  public T decode(String topic, byte[] bytes, T reuse) {
     if (bytes == null) {
       return null;
     }
@@ -167,7 +194,7 @@ public final class AvroWire<T extends SpecificRecord> {
         decoders.get());
     decoders.set(decoder);
     try {
-      T value = reader.read(null, decoder);
+      T value = reader.read(reuse, decoder);
       if (!decoder.isEnd()) {
         throw new IOException((bytes.length - HEADER) + "-byte body has bytes left after the record");
       }
