@@ -413,15 +413,21 @@ final class FedStream {
   /** The router's events: envelopes on the role's event topic with an {@code i} arg that matches one subscription. */
   static final class RouterSetup implements AutoCloseable {
     final String ns = namespace("router");
-    final String role = "bench-source";
-    final String channel = "tick";
+    static final String ROLE = "bench-source";
+    static final String CHANNEL = "tick";
+    final String role = ROLE;
+    final String channel = CHANNEL;
     final String topic;
     final List<byte[]> events = new ArrayList<>();
     final AvroWire<Envelope> envelopes;
     final AvroWire<Subscription> subscriptionWire;
+    /** The partition the node SDK writes the channel's events to (RoutedRecords.channelPartition). */
+    final int partition;
 
     RouterSetup(Cluster cluster, int distinct) {
       topic = Topics.events(ns, role);
+      partition = io.fedstream.schemas.RoutedRecords.channelPartition(role, channel,
+          TopicSettings.forTopic(topic).partitions());
       SchemaRegistryClient registry = SchemaRegistryClient.create(cluster.registryUrl());
       envelopes = AvroWire.of(Envelope.class, registry);
       subscriptionWire = AvroWire.of(Subscription.class, registry);
@@ -487,7 +493,7 @@ final class FedStream {
         }
         for (int i = 0; i < subscriptions; i++) {
           if (!seen.contains("sub-" + i)) {
-            producer.send(new ProducerRecord<>(s.topic, "emitter", s.events.get(i)));
+            producer.send(new ProducerRecord<>(s.topic, s.partition, "emitter", s.events.get(i)));
           }
         }
         producer.flush();
@@ -505,7 +511,7 @@ final class FedStream {
       long cpu = RouterWorkload.cpuNanos();
       long start = System.nanoTime();
       for (int i = 0; i < events; i++) {
-        producer.send(new ProducerRecord<>(s.topic, "emitter-" + (i % 64), s.events.get(i % subscriptions)));
+        producer.send(new ProducerRecord<>(s.topic, s.partition, "emitter-" + (i % 64), s.events.get(i % subscriptions)));
       }
       producer.flush();
       long end = RouterWorkload.countUntil(reader, events, "router fedstream");

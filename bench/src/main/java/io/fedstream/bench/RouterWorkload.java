@@ -31,6 +31,13 @@ final class RouterWorkload extends Workload {
   static final int EVENT_BYTES = 256;
   static final int INPUT_PARTITIONS = 6;
   static final int OUTPUT_PARTITIONS = 16;
+  /**
+   * The input partition of both sides: the node SDK writes a channel's events to the partition its
+   * channel key hashes to, so the router's events (one channel) are on one partition; the
+   * pass-through gets the same.
+   */
+  static final int CHANNEL_PARTITION = io.fedstream.schemas.RoutedRecords.channelPartition(
+      FedStream.RouterSetup.ROLE, FedStream.RouterSetup.CHANNEL, INPUT_PARTITIONS);
 
   @Override
   String name() {
@@ -100,14 +107,14 @@ final class RouterWorkload extends Workload {
       // router side's probes, then time the events from the first send to the last out.
       int warmup = Math.min(events, 2_000);
       for (int i = 0; i < warmup; i++) {
-        producer.send(new ProducerRecord<>(in, "warm-up-" + (i % 64), pool.get(i % pool.size())));
+        producer.send(new ProducerRecord<>(in, CHANNEL_PARTITION, "warm-up-" + (i % 64), pool.get(i % pool.size())));
       }
       producer.flush();
       countUntil(reader, warmup, "router pass-through warm-up");
       long cpu = cpuNanos();
       long start = System.nanoTime();
       for (int i = 0; i < events; i++) {
-        producer.send(new ProducerRecord<>(in, "emitter-" + (i % 64), pool.get(i % pool.size())));
+        producer.send(new ProducerRecord<>(in, CHANNEL_PARTITION, "emitter-" + (i % 64), pool.get(i % pool.size())));
       }
       producer.flush();
       long end = countUntil(reader, events, "router pass-through");

@@ -83,6 +83,11 @@ final class Harness implements AutoCloseable {
     subscriptionsOut = out(Topics.subscriptions(ns));
   }
 
+  /** Any topic the topology writes, internal ones included. */
+  TestOutputTopic<String, byte[]> output(String topic) {
+    return out(topic);
+  }
+
   private TestOutputTopic<String, byte[]> out(String topic) {
     return driver.createOutputTopic(topic, new StringDeserializer(), new ByteArrayDeserializer());
   }

@@ -84,6 +84,32 @@ class SubscriptionTopologyTest {
   }
 
   @Test
+  void anEventOnItsChannelsPartitionSkipsTheReKeyingAndOneElsewhereTakesIt() {
+    // The test driver reads every input record from partition 0: pick one channel that hashes there
+    // and one that does not.
+    String here = null;
+    String elsewhere = null;
+    for (int i = 0; here == null || elsewhere == null; i++) {
+      String c = "c" + i;
+      if (RoutedRecords.channelPartition("r", c, 6) == 0) {
+        here = here == null ? c : here;
+      } else {
+        elsewhere = elsewhere == null ? c : elsewhere;
+      }
+    }
+    h.subscribe("n-here", "r", here, SubscriptionMode.FOREVER, Map.of());
+    h.subscribe("n-elsewhere", "r", elsewhere, SubscriptionMode.FOREVER, Map.of());
+    var rekeyed = h.output(h.config.applicationId() + "-events-by-channel-repartition");
+    Envelope a = h.event("r", "i1", here, Map.of(), Map.of());
+    assertTrue(rekeyed.isEmpty(), "an event on its channel's partition is not re-keyed");
+    Envelope b = h.event("r", "i1", elsewhere, Map.of(), Map.of());
+    assertEquals(List.of("r/" + elsewhere), rekeyed.readKeyValuesToList().stream().map(kv -> kv.key).toList());
+    Map<String, String> delivered = h.mailboxEnvelopes().stream()
+        .collect(Collectors.toMap(Envelope::getDestination, Envelope::getMessageId));
+    assertEquals(Map.of("n-here", a.getMessageId(), "n-elsewhere", b.getMessageId()), delivered);
+  }
+
+  @Test
   void deliveredRecordsCarryTheContractHeaders() {
     h.subscribe("n1", "r", "c", SubscriptionMode.FOREVER, Map.of());
     Envelope e = h.event("r", "i1", "c", Map.of(), Map.of());

@@ -42,7 +42,7 @@ class SubscriptionsIT {
         c.subscribe(RouterContract.subscription("sub-d", "event-source", "my-event")
             .setConditions(Map.of("d", new Value(32L))).build());
         Subscription once = c.subscribe(RouterContract.subscription("sub-once", "event-source", "my-event")
-            .setMode(SubscriptionMode.ONCE).build());
+            .setMode(SubscriptionMode.ONCE).setConditions(Map.of("a__ge", new Value(1L))).build());
         Subscription bad = c.subscribe(RouterContract.subscription("sub-bad", "event-source", "my-event")
             .setConditions(Map.of("a__between", new Value(1L))).build());
 
@@ -57,6 +57,11 @@ class SubscriptionsIT {
         assertEquals(bad.getSubscriptionId(), rejection.getInReplyTo());
         assertEquals("sub-bad", rejection.getDestination());
 
+        // A subscription applies once the channel's task has read it, through an internal topic that
+        // events on their channel's partition do not take: wait until a probe subscription, written
+        // last, matches a probe event (which no other subscription matches).
+        awaitProbe(c, reader, mailbox, 1);
+
         c.send(Topics.events(ns, "event-source"), "alice/src", "garbage".getBytes(StandardCharsets.UTF_8));
         Envelope m1 = c.emit("event-source", "alice/src", "my-event",
             Map.of("a", new Value(1L), "b", new Value(2L), "c", new Value("4")));
@@ -66,7 +71,8 @@ class SubscriptionsIT {
             Map.of("a", new Value(4L), "b", new Value(8L), "c", new Value("16")));
         got.clear();
         // expected: sub-gt m2 m3, sub-gt-c m3, sub-once m1 = 4 deliveries
-        c.readEnvelopes(reader, mailbox, Duration.ofSeconds(60), l -> l.size() >= 4, got);
+        c.readEnvelopes(reader, mailbox, Duration.ofSeconds(60), l -> withoutProbes(l).size() >= 4, got);
+        got.removeIf(SubscriptionsIT::probe);
         assertEquals(4, got.size(), got.toString());
         assertEquals(List.of(m2.getMessageId(), m3.getMessageId()), ids(got, "sub-gt"));
         assertEquals(List.of(m3.getMessageId()), ids(got, "sub-gt-c"));
@@ -89,11 +95,13 @@ class SubscriptionsIT {
 
         // ONCE left a tombstone; unsubscribe stops sub-gt
         c.send(Topics.subscriptions(ns), gt.getSubscriptionId(), null);
+        awaitProbe(c, reader, mailbox, 2);
         Envelope m4 = c.emit("event-source", "alice/src", "my-event",
             Map.of("a", new Value(5L), "c", new Value("16")));
         got.clear();
-        c.readEnvelopes(reader, mailbox, Duration.ofSeconds(60), l -> !l.isEmpty(), got);
+        c.readEnvelopes(reader, mailbox, Duration.ofSeconds(60), l -> !withoutProbes(l).isEmpty(), got);
         c.readEnvelopes(reader, mailbox, Duration.ofSeconds(2), l -> false, got);
+        got.removeIf(SubscriptionsIT::probe);
         assertEquals(List.of("sub-gt-c"), got.stream().map(Envelope::getDestination).toList(),
             "ONCE fired already, sub-gt unsubscribed");
         assertEquals(m4.getMessageId(), got.get(0).getMessageId());
@@ -117,5 +125,33 @@ class SubscriptionsIT {
       }
     }
     return false;
+  }
+
+  private static boolean probe(Envelope e) {
+    return e.getDestination() != null && e.getDestination().startsWith("sub-probe");
+  }
+
+  private static List<Envelope> withoutProbes(List<Envelope> l) {
+    return l.stream().filter(e -> !probe(e)).toList();
+  }
+
+  /**
+   * Subscribes probe {@code n} and emits probe events (no other subscription matches them) until
+   * one reaches it: the channel's task has read the subscription records written before it.
+   */
+  private static void awaitProbe(ItClients c, KafkaConsumer<String, byte[]> reader, String mailbox, int n)
+      throws Exception {
+    String name = "sub-probe-" + n;
+    c.subscribe(RouterContract.subscription(name, "event-source", "my-event")
+        .setConditions(Map.of("probe", new Value((long) n))).build());
+    List<Envelope> seen = new ArrayList<>();
+    long end = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+    while (seen.stream().noneMatch(e -> name.equals(e.getDestination())) && System.nanoTime() < end) {
+      c.emit("event-source", "alice/src", "my-event", Map.of("probe", new Value((long) n)));
+      c.readEnvelopes(reader, mailbox, Duration.ofMillis(500), l -> false, seen);
+    }
+    assertTrue(seen.stream().anyMatch(e -> name.equals(e.getDestination())), name + " is live");
+    List<Envelope> others = withoutProbes(seen);
+    assertTrue(others.isEmpty(), "probe events matched no other subscription: " + others);
   }
 }

@@ -8,6 +8,39 @@ package io.fedstream.schemas;
  */
 public final class RoutedRecords {
 
+  /**
+   * The channel key of an event, {@code <role>/<channel>}: the router keeps the subscriptions of a
+   * channel, and matches its events, in the task of this key's partition.
+   *
+   * @param role the emitting role
+   * @param channel the channel (the event's tag)
+   * @return the channel key
+   */
+  public static String channelKey(String role, String channel) {
+    return role + "/" + channel;
+  }
+
+  /**
+   * The partition of an event topic that the router reads an event's channel from without
+   * re-keying it: murmur2 of the UTF-8 channel key modulo the partition count, as Kafka's default
+   * partitioner computes it for that key. An event written to another partition is still routed,
+   * after one more pass through an internal topic.
+   *
+   * @param role the emitting role
+   * @param channel the channel (the event's tag)
+   * @param partitions the event topic's partition count (6 by the contract)
+   * @return the partition, {@code 0 <= p < partitions}
+   * @throws IllegalArgumentException if {@code partitions < 1}
+   */
+  public static int channelPartition(String role, String channel, int partitions) {
+    if (partitions < 1) {
+      throw new IllegalArgumentException("partitions must be positive, was " + partitions);
+    }
+    byte[] key = channelKey(role, channel).getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    return org.apache.kafka.common.utils.Utils.toPositive(org.apache.kafka.common.utils.Utils.murmur2(key))
+        % partitions;
+  }
+
   /** The {@code source} of every envelope the router creates (triggers, coded errors). */
   public static final String ROUTER_SOURCE = "fedstream-router";
   /** The role whose event topic carries join and leave events: {@code Topics.events(ns, "presence")}. */

@@ -390,7 +390,7 @@ final class LocalNode implements Node {
     }
     Objects.requireNonNull(event, "event");
     Message m = prepare(event.toBuilder().to(null).tag(c).build(), Message.Kind.EVENT, false);
-    return host.sendEnsured(Topics.events(host.namespace, r), instance, m);
+    return host.sendEvent(Topics.events(host.namespace, r), r, c, instance, m);
   }
 
 

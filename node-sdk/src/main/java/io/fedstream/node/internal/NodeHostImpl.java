@@ -842,6 +842,29 @@ public final class NodeHostImpl implements NodeHost {
     });
   }
 
+  private final Map<String, Integer> eventPartitions = new ConcurrentHashMap<>();
+
+  /**
+   * Sends an event keyed by its role instance to the partition of its channel
+   * ({@link RoutedRecords#channelPartition}), where the router reads it without re-keying it; the
+   * topic is created on demand.
+   */
+  Mono<Void> sendEvent(String topic, String role, String channel, String instance, Message m) {
+    return Mono.defer(() -> {
+      Integer partitions = eventPartitions.get(topic);
+      if (partitions == null && (closed || producer == null)) {
+        return send(topic, instance, m); // fails with the host's state
+      }
+      Mono<Integer> count = partitions != null ? Mono.just(partitions) : Mono.fromCallable(() -> {
+        ensureTopics(List.of(topic));
+        int n = producer.partitionsFor(topic).size();
+        eventPartitions.put(topic, n);
+        return n;
+      }).subscribeOn(delivery);
+      return count.flatMap(n -> send(topic, RoutedRecords.channelPartition(role, channel, n), instance, m, true));
+    });
+  }
+
   /** Writes a subscription record keyed by its id; completes on the broker's acknowledgement. */
   Mono<Void> writeSubscription(String id, String subscriber, io.fedstream.node.EventSubscription s) {
     return Mono.defer(() -> {
@@ -972,6 +995,11 @@ public final class NodeHostImpl implements NodeHost {
    * no more than complete a sink or release an offset, a thread wake-up less per message.
    */
   Mono<Void> send(String topic, String key, Message m, boolean hop) {
+    return send(topic, null, key, m, hop);
+  }
+
+  /** As {@link #send(String, String, Message, boolean)}, to a given partition ({@code null}: by key). */
+  private Mono<Void> send(String topic, Integer partition, String key, Message m, boolean hop) {
     return Mono.defer(() -> {
       if (closed || producer == null) {
         return Mono.error(new NodeException(ErrorCode.CANCELLED, closed ? "host '" + hostId + "' is closed"
@@ -993,7 +1021,7 @@ public final class NodeHostImpl implements NodeHost {
       for (Payload p : m.payloads()) {
         ps.add(inline(p, p.bytes()));
       }
-      Mono<Void> sent = produce(topic, key, m, EnvelopeCodec.toEnvelope(m, ps));
+      Mono<Void> sent = produce(topic, partition, key, m, EnvelopeCodec.toEnvelope(m, ps));
       return hop ? sent.publishOn(delivery) : sent.onErrorResume(e -> Mono.<Void>error(e).publishOn(delivery));
     });
   }
@@ -1005,6 +1033,10 @@ public final class NodeHostImpl implements NodeHost {
   }
 
   private Mono<Void> produce(String topic, String key, Message m, Envelope e) {
+    return produce(topic, null, key, m, e);
+  }
+
+  private Mono<Void> produce(String topic, Integer partition, String key, Message m, Envelope e) {
     byte[] value;
     try {
       value = codec.encode(topic, e, 512);
@@ -1015,7 +1047,7 @@ public final class NodeHostImpl implements NodeHost {
       return Mono.error(new NodeException.CallerException("message '" + m.tag() + "' encodes to " + value.length
           + " bytes, more than " + TopicSettings.MAX_MESSAGE_BYTES + "; move data from args into payloads"));
     }
-    ProducerRecord<String, byte[]> rec = new ProducerRecord<>(topic, null, key, value, headers(m));
+    ProducerRecord<String, byte[]> rec = new ProducerRecord<>(topic, partition, key, value, headers(m));
     return Mono.create(sink -> {
       try {
         producer.send(rec, (md, ex) -> {

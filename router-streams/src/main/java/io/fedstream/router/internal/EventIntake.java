@@ -3,14 +3,17 @@ package io.fedstream.router.internal;
 import io.fedstream.avro.Envelope;
 import io.fedstream.avro.ErrorCode;
 import io.fedstream.avro.Kind;
+import io.fedstream.schemas.RoutedRecords;
 import io.fedstream.schemas.Topics;
 import org.apache.avro.Schema;
 import org.apache.kafka.streams.processor.api.Record;
 
 /**
  * Reads every {@code <ns>.events.<role>} topic, checks each envelope (dead-lettering what does
- * not decode, or what is not an {@code EVENT}) and re-keys it by channel ({@code role/tag}) for
- * the {@link ChannelRouter}, keeping the role instance id (the record key) with it.
+ * not decode, or what is not an {@code EVENT}) and hands it to the {@link ChannelRouter}, keyed by
+ * channel ({@code role/tag}), keeping the role instance id (the record key) with it: directly
+ * when the record is on its channel's partition ({@link RoutedRecords#channelPartition}), else
+ * re-keyed through the internal topic.
  *
  * <p>It does not decode the envelope: one {@link EnvelopeScan} checks the body's structure and
  * reads {@code kind}, {@code tag} and {@code source}, and the original wire bytes go on to the
@@ -60,7 +63,11 @@ final class EventIntake extends Step<byte[]> {
     }
     String channel = Topics.normalise(head.tag());
     String instance = r.key() != null ? r.key() : head.source();
-    emit(Out.Route.CHANNEL, SubscriptionIntake.channelKey(role, channel),
+    // On the partition its channel key hashes to (as the SDK writes events), the event is read by
+    // the task that owns the channel: no re-keying. Anywhere else, one pass through events-by-channel.
+    int partition = context().recordMetadata().map(m -> m.partition()).orElse(-1);
+    boolean inPlace = partition == RoutedRecords.channelPartition(role, channel, settings.channelPartitions());
+    emit(inPlace ? Out.Route.CHANNEL_IN_PLACE : Out.Route.CHANNEL, SubscriptionIntake.channelKey(role, channel),
         Tagged.wire(instance == null ? "" : instance, r.value(), splice ? head : null), r.timestamp());
   }
 }

@@ -10,6 +10,8 @@ record Out(Route route, byte[] value) {
   enum Route {
     /** Internal: re-keyed by channel for the channel router. */
     CHANNEL,
+    /** Internal: an event on its channel's partition already, to the channel router in the same task. */
+    CHANNEL_IN_PLACE,
     /** Internal: re-keyed by registering node for the register table. */
     NODE,
     /** {@code <ns>.mailbox}, keyed by destination node id. */

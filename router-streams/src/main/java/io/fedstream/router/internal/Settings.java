@@ -12,9 +12,10 @@ import io.fedstream.schemas.Topics;
  * @param presenceCheckIntervalMs wall-clock punctuation interval
  * @param goneAfterTimeouts SUSPECT after one timeout, GONE after this many
  * @param triggerMaxEmbeddedBytes embedding budget of one trigger
+ * @param channelPartitions partitions of the internal topics keyed by channel
  */
 public record Settings(String namespace, String instanceId, Codec codec, long presenceCheckIntervalMs,
-    int goneAfterTimeouts, int triggerMaxEmbeddedBytes) {
+    int goneAfterTimeouts, int triggerMaxEmbeddedBytes, int channelPartitions) {
 
   String mailbox() {
     return Topics.mailbox(namespace);

@@ -31,7 +31,7 @@ final class SubscriptionIntake extends Step<byte[]> {
   }
 
   static String channelKey(String role, String channel) {
-    return role + "/" + channel;
+    return io.fedstream.schemas.RoutedRecords.channelKey(role, channel);
   }
 
   @Override

@@ -22,7 +22,8 @@ import org.apache.kafka.streams.state.Stores;
  * Builds the router's topology. Four independent parts, each a sub-topology of its own:
  *
  * <ol>
- *   <li>subscriptions + events, both re-keyed by {@code role/channel}, joined in {@link ChannelRouter};
+ *   <li>subscriptions + events, both keyed by {@code role/channel}, joined in {@link ChannelRouter}
+ *       (events already on their channel's partition skip the re-keying);
  *   <li>registrations re-keyed by node, with the mailbox, in {@link RegisterTable};
  *   <li>heartbeats into liveness and join/leave events, in {@link PresenceTracker};
  *   <li>a global store of liveness for {@code %} amounts ({@link LivenessView}).
@@ -45,7 +46,7 @@ public final class TopologyFactory {
   public static Settings settings(RouterConfig config, Codec codec) {
     return new Settings(config.namespace(), config.instanceId(), codec,
         config.presenceCheckIntervalMs(), config.presenceGoneAfterTimeouts(),
-        config.triggerMaxEmbeddedBytes());
+        config.triggerMaxEmbeddedBytes(), config.channelPartitions());
   }
 
   /**
@@ -83,8 +84,14 @@ public final class TopologyFactory {
         SUBSCRIPTIONS_BY_CHANNEL, config.channelPartitions());
     KStream<String, byte[]> eventsByChannel = internal(events, Out.Route.CHANNEL, EVENTS_BY_CHANNEL,
         config.channelPartitions());
+    // Events already on their channel's partition go straight to the channel router: this
+    // sub-topology reads partition p of the event topics and of both re-keyed topics in one task.
+    KStream<String, byte[]> eventsInPlace = events
+        .filter((k, o) -> o.route() == Out.Route.CHANNEL_IN_PLACE, Named.as("events-in-place-select"))
+        .mapValues(Out::value, Named.as("events-in-place-value"));
     KStream<String, Out> routed = subscriptionsByChannel
         .merge(eventsByChannel, Named.as("channel-merge"))
+        .merge(eventsInPlace, Named.as("channel-merge-in-place"))
         .process(() -> new ChannelRouter(s), Named.as("channel-router"), ChannelRouter.STORE);
     sink(subscriptions, "subscription-intake", s, Out.Route.MAILBOX, Out.Route.DLQ);
     sink(events, "event-intake", s, Out.Route.DLQ);
