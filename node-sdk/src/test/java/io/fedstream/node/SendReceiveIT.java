@@ -54,6 +54,44 @@ class SendReceiveIT {
   }
 
   @Test
+  void eventsGoToTheirChannelsPartitionKeyedByTheirInstance(Platform platform) {
+    String ns = platform.newNamespace();
+    try (Node a = Nodes.start(platform, ns, "a")) {
+      for (String channel : List.of("loss", "accuracy", "round-done", "c1", "c2", "c3")) {
+        a.emit("trainer", "trainer-7", channel, Message.builder().tag("metric").build()).block(Nodes.WAIT);
+      }
+      String topic = io.fedstream.schemas.Topics.events(ns, "trainer");
+      java.util.Map<String, Object> props = Map.of("bootstrap.servers", platform.bootstrapServers(),
+          "key.deserializer", org.apache.kafka.common.serialization.StringDeserializer.class.getName(),
+          "value.deserializer", org.apache.kafka.common.serialization.ByteArrayDeserializer.class.getName(),
+          "auto.offset.reset", "earliest");
+      try (var consumer = new org.apache.kafka.clients.consumer.KafkaConsumer<String, byte[]>(props)) {
+        List<org.apache.kafka.common.TopicPartition> parts = consumer.partitionsFor(topic).stream()
+            .map(p -> new org.apache.kafka.common.TopicPartition(topic, p.partition())).toList();
+        consumer.assign(parts);
+        List<org.apache.kafka.clients.consumer.ConsumerRecord<String, byte[]>> got = new java.util.ArrayList<>();
+        long end = System.nanoTime() + Nodes.WAIT.toNanos();
+        while (got.size() < 6 && System.nanoTime() < end) {
+          consumer.poll(Duration.ofMillis(200)).forEach(got::add);
+        }
+        assertEquals(6, got.size());
+        java.util.Set<Integer> used = new java.util.HashSet<>();
+        for (var r : got) {
+          assertEquals("trainer-7", r.key(), "keyed by the role instance");
+          used.add(r.partition());
+        }
+        // the partition is the channel's, not the key's: one key, several partitions
+        java.util.Set<Integer> expected = new java.util.HashSet<>();
+        for (String channel : List.of("loss", "accuracy", "round-done", "c1", "c2", "c3")) {
+          expected.add(io.fedstream.schemas.RoutedRecords.channelPartition("trainer", channel, parts.size()));
+        }
+        assertEquals(expected, used);
+        assertTrue(used.size() > 1, "six channels of one instance spread over partitions: " + used);
+      }
+    }
+  }
+
+  @Test
   void requestGetsReplyFromServeHandlerAndCodedErrors(Platform platform) {
     String ns = platform.newNamespace();
     try (Node server = Nodes.start(platform, ns, "server"); Node client = Nodes.start(platform, ns, "client")) {
