@@ -508,7 +508,7 @@ final class FedStream {
       while (!reader.poll(Duration.ofMillis(500)).isEmpty()) {
         // nothing: discard
       }
-      long cpu = RouterWorkload.cpuNanos();
+      long cpu = ProcessCpu.nanos();
       long start = System.nanoTime();
       for (int i = 0; i < events; i++) {
         producer.send(new ProducerRecord<>(s.topic, s.partition, "emitter-" + (i % 64), s.events.get(i % subscriptions)));
@@ -519,7 +519,7 @@ final class FedStream {
       Map<String, Double> v = new LinkedHashMap<>();
       v.put("events_per_s", events / seconds);
       v.put("process_s", seconds);
-      v.put("cpu_us_per_event", (RouterWorkload.cpuNanos() - cpu) / 1e3 / events);
+      v.put("cpu_us_per_event", (ProcessCpu.nanos() - cpu) / 1e3 / events);
       return v;
     } finally {
       deleteTree(state);

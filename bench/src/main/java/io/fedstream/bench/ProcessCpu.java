@@ -12,11 +12,13 @@ final class ProcessCpu {
 
   /** CPU seconds used by this JVM so far, or NaN where the JVM does not tell. */
   static double seconds() {
-    if (ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean) {
-      long ns = ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
-          .getProcessCpuTime();
-      return ns < 0 ? Double.NaN : ns / 1e9;
-    }
-    return Double.NaN;
+    long ns = nanos();
+    return ns < 0 ? Double.NaN : ns / 1e9;
+  }
+
+  /** CPU nanoseconds used by this JVM so far, or -1 where the JVM does not tell. */
+  static long nanos() {
+    return ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean os
+        ? os.getProcessCpuTime() : -1L;
   }
 }

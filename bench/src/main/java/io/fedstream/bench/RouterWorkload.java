@@ -111,7 +111,7 @@ final class RouterWorkload extends Workload {
       }
       producer.flush();
       countUntil(reader, warmup, "router pass-through warm-up");
-      long cpu = cpuNanos();
+      long cpu = ProcessCpu.nanos();
       long start = System.nanoTime();
       for (int i = 0; i < events; i++) {
         producer.send(new ProducerRecord<>(in, CHANNEL_PARTITION, "emitter-" + (i % 64), pool.get(i % pool.size())));
@@ -122,7 +122,7 @@ final class RouterWorkload extends Workload {
       Map<String, Double> v = new LinkedHashMap<>();
       v.put("events_per_s", events / seconds);
       v.put("process_s", seconds);
-      v.put("cpu_us_per_event", (cpuNanos() - cpu) / 1e3 / events);
+      v.put("cpu_us_per_event", (ProcessCpu.nanos() - cpu) / 1e3 / events);
       streams.close(Duration.ofSeconds(30));
       streams.cleanUp();
       return v;
@@ -139,15 +139,6 @@ final class RouterWorkload extends Workload {
     p.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
     p.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, 1);
     return p;
-  }
-
-  /**
-   * CPU time of the whole bench JVM (broker, clients and Streams alike), in ns: per event it is a
-   * figure that the other load on a shared machine moves much less than events/s.
-   */
-  static long cpuNanos() {
-    java.lang.management.OperatingSystemMXBean os = java.lang.management.ManagementFactory.getOperatingSystemMXBean();
-    return os instanceof com.sun.management.OperatingSystemMXBean s ? s.getProcessCpuTime() : 0L;
   }
 
   static KafkaConsumer<String, byte[]> readCommitted(Cluster cluster) {

@@ -175,7 +175,12 @@ final class LocalNode implements Node {
 
   @Override
   public Mono<Void> replyError(Message request, ErrorCode code, String reason) {
-    return reply(request, Message.builder().tag(request.tag()).error(code, reason).build());
+    return replyError(request, code, reason, true);
+  }
+
+  /** A coded error reply; {@code hop} as in {@link #reply(Message, Message, boolean)}. */
+  Mono<Void> replyError(Message request, ErrorCode code, String reason, boolean hop) {
+    return reply(request, Message.builder().tag(request.tag()).error(code, reason).build(), hop);
   }
 
   @Override

@@ -804,7 +804,7 @@ public final class NodeHostImpl implements NodeHost {
           }
           ErrorCode code = e instanceof NodeException ? ((NodeException) e).errorCode() : ErrorCode.HANDLER;
           String reason = e instanceof NodeException ? ((NodeException) e).reason() : String.valueOf(e);
-          return n.reply(m, Message.builder().tag(m.tag()).error(code, reason).build(), false);
+          return n.replyError(m, code, reason, false);
         })
         .doFinally(s -> d.processed())
         .subscribe(null, e -> LOG.error("node {}: cannot reply to {}: {}", n.id, m.id(), e.toString()));

@@ -15,7 +15,6 @@ public final class WireCodec implements Codec {
   private final Map<Class<?>, AvroWire<?>> wires = new ConcurrentHashMap<>();
   // Writer schemas by (type, id), once checked readable as that type.
   private final Map<Class<?>, Map<Integer, Schema>> writers = new ConcurrentHashMap<>();
-  private final Map<Class<?>, Map<String, byte[]>> headers = new ConcurrentHashMap<>();
 
   /**
    * Creates the codec.
@@ -62,13 +61,6 @@ public final class WireCodec implements Codec {
 
   @Override
   public byte[] header(String topic, Class<? extends SpecificRecord> type) {
-    Map<String, byte[]> byTopic = headers.computeIfAbsent(type, t -> new ConcurrentHashMap<>());
-    byte[] h = byTopic.get(topic);
-    if (h == null) {
-      int id = wire(type).schemaId(topic);
-      h = new byte[] {AvroWire.MAGIC, (byte) (id >>> 24), (byte) (id >>> 16), (byte) (id >>> 8), (byte) id};
-      byTopic.put(topic, h);
-    }
-    return h.clone();
+    return wire(type).wireHeader(topic);
   }
 }

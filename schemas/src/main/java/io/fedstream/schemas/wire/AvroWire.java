@@ -136,6 +136,18 @@ public final class AvroWire<T extends SpecificRecord> {
     }
   }
 
+  /**
+   * The 5-byte wire header (magic byte, schema id) of this type's values on {@code topic},
+   * registering the schema on first use; a copy the caller may keep.
+   *
+   * @param topic the topic (subject {@code <topic>-value})
+   * @return magic byte 0 and the 4-byte big-endian schema id
+   * @throws SchemaRegistryException when the registry cannot be reached or refuses the schema
+   */
+  public byte[] wireHeader(String topic) {
+    return header(topic).clone();
+  }
+
   private byte[] header(String topic) {
     byte[] h = headers.get(topic);
     if (h == null) {
