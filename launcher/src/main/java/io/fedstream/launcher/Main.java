@@ -46,6 +46,7 @@ public final class Main implements Runnable {
    * @return the exit status
    */
   public static int run(String[] args, PrintWriter out, PrintWriter err) {
+    args = DemoCommand.withDefault(args);
     CommandLine cl = new CommandLine(new Main());
     cl.setOut(out);
     cl.setErr(err);

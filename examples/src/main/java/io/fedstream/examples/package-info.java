@@ -1,0 +1,2 @@
+/** The seeds' tutorials ported as runnable examples, and the FedAvg main job. */
+package io.fedstream.examples;

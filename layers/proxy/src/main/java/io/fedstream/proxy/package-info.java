@@ -1,0 +1,2 @@
+/** The proxy, sessions and the conditional event register table (MARO's programming model). */
+package io.fedstream.proxy;
