@@ -36,6 +36,13 @@ def test_request_to_java_with_longs_and_doubles(node):
     assert node.request("java", "sum", {"x": 2, "y": 3}, timeout=30).args["sum"] == 5
 
 
+def test_a_whole_double_reads_as_a_long_in_java_and_a_fraction_is_a_caller_error(node):
+    assert node.request("java", "square", {"x": 4.0}, timeout=30).args["y"] == 16
+    with pytest.raises(CallerError) as e:
+        node.request("java", "square", {"x": 4.5}, timeout=30)
+    assert "'x'" in e.value.reason
+
+
 def test_java_errors_arrive_typed(node):
     with pytest.raises(CallerError):
         node.request("java", "fail-caller", {}, timeout=30)
