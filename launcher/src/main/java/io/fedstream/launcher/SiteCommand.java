@@ -71,7 +71,7 @@ final class SiteCommand implements Runnable {
   @Command(name = "add", mixinStandardHelpOptions = true,
       description = {"Create a site's credentials and write its startup kit: bootstrap address, the CA certificate,"
           + " its SCRAM user and secret, and its new key pair for end-to-end encryption (Tink HPKE and Ed25519)."
-          + " Creates the site's own topics (inbox, commands, status, logs) and the ACLs that let it use only those"
+          + " Creates the site's own topics (commands, inbox, status, logs, mail) and the ACLs that let it use only those"
           + " (project membership adds more; docs/security.md).",
           "The private keys exist only in the kit: hand it to the site over a channel you trust."})
   static final class Add implements Callable<Integer> {
@@ -119,9 +119,8 @@ final class SiteCommand implements Runnable {
 
     private static void createTopics(Admin admin, String ns, String site) {
       List<NewTopic> topics = new ArrayList<>();
-      TopicSettings data = TopicSettings.GROUP;
-      for (String t : List.of(SecuredTopics.inbox(ns, site), SecuredTopics.commands(ns, site),
-          SecuredTopics.status(ns, site), SecuredTopics.logs(ns, site))) {
+      TopicSettings data = TopicSettings.SITE;
+      for (String t : SecuredTopics.siteTopics(ns, site)) {
         topics.add(new NewTopic(t, Optional.of(data.partitions()), Optional.empty()).configs(data.configs()));
       }
       for (NewTopic t : topics) {
@@ -165,8 +164,8 @@ final class SiteCommand implements Runnable {
           "keys/             the site's end-to-end keys (Tink): hpke-private.json and ed25519-private.json are",
           "                  private and never leave this kit; public.bin is what the Site record publishes.",
           "",
-          "Topics this site may use: " + SecuredTopics.sitePrefix(ns, c.user()) + "{inbox,commands,status,logs},",
-          "and, once in a project, the project's broadcast topic. See docs/security.md.",
+          "Topics this site may use: " + SecuredTopics.sitePrefix(ns, c.user()) + "{commands,inbox,status,logs,mail},",
+          "and, once in a project, the project's events and broadcast topics. See docs/security.md.",
           ""));
       for (String name : Set.of("hpke-private.json", "ed25519-private.json")) {
         SecuredPlatform.restrict(kit.resolve("keys").resolve(name));

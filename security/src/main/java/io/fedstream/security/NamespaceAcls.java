@@ -29,12 +29,14 @@ import org.apache.kafka.common.resource.ResourceType;
  * ("Secured namespaces"); in short, with {@code User:<site id>} as each site's principal:
  * <ul>
  *   <li>every registered site writes its own {@code commands} topic, reads its own {@code inbox},
- *       {@code status} and {@code logs}, reads the control topics ({@code sites}, {@code projects},
- *       {@code runs}), and uses consumer groups under its own prefix {@code {ns}.site.{id}.};
- *   <li>a participant of a project reads the project's broadcast topic and writes to its
- *       coordinator's inbox;
- *   <li>the coordinator writes and reads the project's broadcast topic, writes to each
- *       participant's inbox and reads each participant's {@code status} and {@code logs}.
+ *       {@code status}, {@code logs} and {@code mail}, reads the control topics ({@code sites},
+ *       {@code projects}, {@code runs}), and uses consumer groups under its own prefix
+ *       {@code {ns}.site.{id}.};
+ *   <li>a member of a project reads the project's {@code events} (the router's) and
+ *       {@code broadcast} (the coordinator's) topics; a participant writes to its coordinator's
+ *       {@code mail};
+ *   <li>the coordinator also writes the project's {@code broadcast} topic and each participant's
+ *       {@code mail}, and reads each participant's {@code status} and {@code logs}.
  * </ul>
  * Nothing else is allowed (the broker runs with {@code allow.everyone.if.no.acl.found=false}).
  * Because one ACL can serve two projects (a coordinator of two projects with the same participant),
@@ -81,9 +83,9 @@ public final class NamespaceAcls {
   public static List<AclBinding> site(String ns, String site) {
     String p = principal(site);
     List<AclBinding> b = new ArrayList<>();
-    b.addAll(write(SecuredTopics.commands(ns, site), p));
-    for (String t : List.of(SecuredTopics.inbox(ns, site), SecuredTopics.status(ns, site), SecuredTopics.logs(ns, site),
-        Topics.sites(ns), Topics.projects(ns), Topics.runs(ns))) {
+    b.addAll(write(Topics.siteCommands(ns, site), p));
+    for (String t : List.of(Topics.siteInbox(ns, site), Topics.siteStatus(ns, site), Topics.siteLogs(ns, site),
+        SecuredTopics.mail(ns, site), Topics.sites(ns), Topics.projects(ns), Topics.runs(ns))) {
       b.addAll(read(t, p));
     }
     b.add(allow(ResourceType.GROUP, SecuredTopics.sitePrefix(ns, site), PatternType.PREFIXED, p, AclOperation.READ));
@@ -94,16 +96,19 @@ public final class NamespaceAcls {
   public static List<AclBinding> project(String ns, Project project) {
     List<AclBinding> b = new ArrayList<>();
     String broadcast = SecuredTopics.broadcast(ns, project.id());
+    String events = Topics.projectEvents(ns, project.id());
     String coordinator = principal(project.coordinator());
     b.addAll(write(broadcast, coordinator));
     b.addAll(read(broadcast, coordinator));
+    b.addAll(read(events, coordinator));
     for (String participant : project.participants()) {
       String p = principal(participant);
       b.addAll(read(broadcast, p));
-      b.addAll(write(SecuredTopics.inbox(ns, project.coordinator()), p));
-      b.addAll(write(SecuredTopics.inbox(ns, participant), coordinator));
-      b.addAll(read(SecuredTopics.status(ns, participant), coordinator));
-      b.addAll(read(SecuredTopics.logs(ns, participant), coordinator));
+      b.addAll(read(events, p));
+      b.addAll(write(SecuredTopics.mail(ns, project.coordinator()), p));
+      b.addAll(write(SecuredTopics.mail(ns, participant), coordinator));
+      b.addAll(read(Topics.siteStatus(ns, participant), coordinator));
+      b.addAll(read(Topics.siteLogs(ns, participant), coordinator));
     }
     return b;
   }
