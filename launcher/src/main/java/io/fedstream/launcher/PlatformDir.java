@@ -31,6 +31,7 @@ final class PlatformDir {
   static final String REGISTRY_URL = "registry.url";
   static final String NAMESPACE = "namespace";
   static final String STARTED_AT = "started.at";
+  static final String CONTROLLER_PORT = "controller.port";
 
   final Path root;
 
