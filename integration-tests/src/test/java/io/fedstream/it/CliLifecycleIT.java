@@ -132,12 +132,6 @@ class CliLifecycleIT {
     Cli.Result status = Cli.fedstream("status", "--data-dir", dataDir.toString());
     assertEquals(0, status.exit(), status.toString());
 
-    killAndWait(after.get(1));
-    Cli.Result registry = Cli.fedstream(withPorts("up"));
-    assertEquals(0, registry.exit(), registry.toString());
-    assertTrue(registry.out().contains("started the registry"), registry.toString());
-    assertEquals(0, Cli.fedstream("status", "--data-dir", dataDir.toString()).exit());
-
     Cli.Result down = Cli.fedstream("down", "--data-dir", dataDir.toString());
     assertEquals(0, down.exit(), down.toString());
   }
