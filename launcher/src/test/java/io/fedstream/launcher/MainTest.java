@@ -74,6 +74,16 @@ class MainTest {
   }
 
   @Test
+  void siteAddNeedsARunningSecuredPlatformAndAGoodId() {
+    Run notRunning = run("site", "add", "hospital-a", "--data-dir", dir.toString());
+    assertEquals(3, notRunning.exit(), notRunning.err());
+    assertTrue(notRunning.err().contains("fedstream up --secure"), notRunning.err());
+    Run badId = run("site", "add", "Hospital_A", "--data-dir", dir.toString());
+    assertEquals(2, badId.exit(), badId.err());
+    assertTrue(badId.err().contains("lower-case"), badId.err());
+  }
+
+  @Test
   void benchPassesItsArgumentsOnInTheirOrder() {
     BenchCommand bench = new BenchCommand();
     new picocli.CommandLine(bench).parseArgs("rr", "--size", "tiny", "--runs", "3");
