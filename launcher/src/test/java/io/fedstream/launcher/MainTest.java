@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.fedstream.launcher.demo.MessagingFederation;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
@@ -100,15 +99,16 @@ class MainTest {
   }
 
   @Test
-  void federationBuilderSaysWhatToFix() {
-    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-        () -> MessagingFederation.builder().registryUrl("http://x").namespace("n").build());
-    assertTrue(e.getMessage().contains("bootstrap"), e.getMessage());
-    IllegalArgumentException ns = assertThrows(IllegalArgumentException.class,
-        () -> MessagingFederation.builder().bootstrapServers("b:1").registryUrl("http://x").namespace("Bad_NS").build());
-    assertTrue(ns.getMessage().contains("namespace"), ns.getMessage());
-    IllegalArgumentException rounds = assertThrows(IllegalArgumentException.class,
-        () -> MessagingFederation.builder().bootstrapServers("b:1").registryUrl("http://x").namespace("n").rounds(0).build());
-    assertTrue(rounds.getMessage().contains("rounds"), rounds.getMessage());
+  void messagingDemoRefusesBadCountsBeforeStartingAnything() {
+    Run zero = run("demo", "messaging", "--rounds", "0", "--data-dir", dir.toString());
+    assertEquals(2, zero.exit(), zero.out());
+    Run none = run("demo", "messaging", "--clients", "0", "--data-dir", dir.toString());
+    assertEquals(2, none.exit(), none.out());
+  }
+
+  @Test
+  void nodeNeedsItsNamespaceClassAndId() {
+    Run r = run("node", "--class", "x.Y", "--data-dir", dir.toString());
+    assertEquals(2, r.exit(), r.out());
   }
 }
