@@ -21,9 +21,9 @@ public interface Endpoint {
    * @param to the destination's id
    * @param header what the message is ({@code train}, {@code update}, {@code stop})
    * @param args JSON-like values: strings, numbers, booleans, lists and maps of them
-   * @param weights the weights payload ({@link Weights}), or null for none
+   * @param weights the model's parameters (they travel as little-endian float32, {@link Weights}), or null
    */
-  void send(String to, String header, Map<String, Object> args, byte[] weights);
+  void send(String to, String header, Map<String, Object> args, float[] weights);
 
   /**
    * The next message, waiting at most {@code timeout}.
@@ -40,10 +40,10 @@ public interface Endpoint {
    * @param from the sender's id
    * @param header what the message is
    * @param args its args
-   * @param weights its weights payload, or null
+   * @param weights the parameters it carries, or null
    * @param timestamp when it was sent
    */
-  record Received(String from, String header, Map<String, Object> args, byte[] weights, Instant timestamp) {
+  record Received(String from, String header, Map<String, Object> args, float[] weights, Instant timestamp) {
 
     /** An int arg, or {@code fallback} when absent. */
     public int intArg(String key, int fallback) {

@@ -88,7 +88,12 @@ public final class FedAvgClient {
         continue;
       }
       long t0 = System.nanoTime();
-      float[] w = Weights.decode(m.weights(), model.size());
+      float[] w = m.weights();
+      if (w == null || w.length != model.size()) {
+        throw new IllegalArgumentException(endpoint.id() + ": 'train' carries " + (w == null ? "no" : w.length)
+            + " weights; the model has " + model.size());
+      }
+      w = w.clone();
       Sgd.Result r = Sgd.train(model, w, data.trainX(), data.trainY(), examples, m.intArg("epochs", 1),
           m.intArg("batch", 32), (float) m.doubleArg("lr", 0.1), m.longArg("seed", round));
       long compute = System.nanoTime() - t0;
@@ -103,7 +108,7 @@ public final class FedAvgClient {
       args.put("examples", r.examples());
       args.put("loss", r.loss());
       args.put("computeNanos", compute);
-      endpoint.send(m.from(), "update", args, Weights.encode(w));
+      endpoint.send(m.from(), "update", args, w);
       answered++;
     }
   }

@@ -27,7 +27,7 @@ public record FedAvgConfig(int rounds, int clients, double fraction, int epochs,
     boolean iid, double alpha, String model, int hidden, long seed, int stragglers, RoundRelease release) {
 
   /** The demo's defaults. */
-  public static final FedAvgConfig DEFAULTS = new FedAvgConfig(20, 10, 0.5, 1, 32, 0.1, false, 0.5, "mlp", 100, 42, 0,
+  public static final FedAvgConfig DEFAULTS = new FedAvgConfig(20, 10, 0.5, 1, 32, 0.1, true, 0.5, "mlp", 100, 42, 0,
       new RoundRelease(0.6, 2.0, Duration.ofSeconds(60).toNanos()));
 
   /** Checks the values. */

@@ -98,7 +98,6 @@ public final class FedAvgServer {
 
   private RoundMetrics round(int r) {
     long start = System.nanoTime();
-    byte[] payload = Weights.encode(global);
     Map<String, Object> args = new LinkedHashMap<>();
     args.put("round", r);
     args.put("epochs", config.epochs());
@@ -113,9 +112,9 @@ public final class FedAvgServer {
     }
     int sampled = waiting.size();
     for (String c : waiting) {
-      endpoint.send(c, "train", args, payload);
+      endpoint.send(c, "train", args, global);
     }
-    long sent = (long) payload.length * sampled;
+    long sent = (long) Float.BYTES * global.length * sampled;
     listener.broadcast(r, sampled);
 
     RoundRelease policy = config.release();
@@ -142,18 +141,17 @@ public final class FedAvgServer {
         continue;
       }
       if (m.weights() != null) {
-        received += m.weights().length;
+        received += (long) Float.BYTES * m.weights().length;
       }
       int forRound = m.intArg("round", -1);
       if (forRound != r || !waiting.contains(m.from())) {
         listener.note("late update from " + m.from() + " for round " + forRound + " dropped");
         continue;
       }
-      float[] w;
-      try {
-        w = Weights.decode(m.weights() == null ? new byte[0] : m.weights(), model.size());
-      } catch (IllegalArgumentException e) {
-        listener.note("update from " + m.from() + " dropped: " + e.getMessage());
+      float[] w = m.weights();
+      if (w == null || w.length != model.size()) {
+        listener.note("update from " + m.from() + " dropped: it carries " + (w == null ? "no" : w.length)
+            + " weights; the model has " + model.size());
         continue;
       }
       int examples = m.intArg("examples", 0);

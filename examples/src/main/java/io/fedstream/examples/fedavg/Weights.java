@@ -11,7 +11,7 @@ import java.nio.ByteOrder;
 public final class Weights {
 
   /** The payload's content type. */
-  public static final String CONTENT_TYPE = "application/x-float32-le";
+  public static final String CONTENT_TYPE = "application/vnd.fedstream.float32-le";
 
   private Weights() {
   }

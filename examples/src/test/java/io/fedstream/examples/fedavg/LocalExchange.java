@@ -26,7 +26,7 @@ final class LocalExchange implements FedAvgJob.Federation {
       }
 
       @Override
-      public void send(String to, String header, Map<String, Object> args, byte[] weights) {
+      public void send(String to, String header, Map<String, Object> args, float[] weights) {
         boxes.computeIfAbsent(to, k -> new LinkedBlockingQueue<>())
             .add(new Received(id, header, Map.copyOf(args), weights == null ? null : weights.clone(), Instant.now()));
       }
