@@ -95,7 +95,7 @@ public final class TopologyFactory {
         .process(() -> new ChannelRouter(s), Named.as("channel-router"), ChannelRouter.STORE);
     sink(subscriptions, "subscription-intake", s, Out.Route.MAILBOX, Out.Route.DLQ);
     sink(events, "event-intake", s, Out.Route.DLQ);
-    sink(routed, "channel-router", s, Out.Route.MAILBOX, Out.Route.SUBSCRIPTIONS);
+    sink(routed, "channel-router", s, Out.Route.MAILBOX, Out.Route.SUBSCRIPTIONS, Out.Route.DLQ);
 
     // 2. the conditional event register table, co-partitioned with the mailbox.
     b.addGlobalStore(
@@ -110,18 +110,30 @@ public final class TopologyFactory {
         REGISTRATIONS_BY_NODE, config.mailboxPartitions());
     KStream<String, byte[]> mailbox = b.stream(s.mailbox(),
         Consumed.with(KEYS, BYTES).withName("mailbox-source"));
+    // messages broadcast to groups count too: each group record copied to every mailbox partition
+    KStream<String, byte[]> groupCopies = b
+        .stream(Pattern.compile(Pattern.quote(ns + "." + Topics.GROUP + ".") + "[a-z0-9][a-z0-9-]*"),
+            Consumed.with(KEYS, BYTES).withName("group-messages-source"))
+        .process(() -> new GroupMessages.FanOut(config.mailboxPartitions()), Named.as("group-messages-fan-out"))
+        .repartition(Repartitioned.<String, byte[]>as(GroupMessages.BY_PARTITION).withKeySerde(KEYS)
+            .withValueSerde(BYTES).withNumberOfPartitions(config.mailboxPartitions())
+            .withStreamPartitioner(GroupMessages.PARTITIONER));
     KStream<String, Out> triggers = registrationsByNode
         .merge(mailbox, Named.as("register-table-merge"))
+        .merge(groupCopies, Named.as("register-table-merge-groups"))
         .process(() -> new RegisterTable(s), Named.as("register-table"), RegisterTable.REGISTRATIONS,
             RegisterTable.STATE, RegisterTable.GATHERED);
     sink(registrations, "registration-intake", s, Out.Route.MAILBOX, Out.Route.DLQ);
-    sink(triggers, "register-table", s, Out.Route.MAILBOX);
+    sink(triggers, "register-table", s, Out.Route.MAILBOX, Out.Route.DLQ);
 
     // 3. presence.
     KStream<String, Out> presence = b
         .stream(Topics.presence(ns), Consumed.with(KEYS, BYTES).withName("presence-source"))
         .process(() -> new PresenceTracker(s), Named.as("presence-tracker"), PresenceTracker.STORE);
     sink(presence, "presence-tracker", s, Out.Route.LIVENESS, Out.Route.PRESENCE_EVENTS, Out.Route.DLQ);
+
+    // 4. the routing server: sites, projects and runs (docs/projects.md).
+    io.fedstream.router.internal.projects.ProjectsTopology.add(b, config, codec);
 
     return b.build();
   }
