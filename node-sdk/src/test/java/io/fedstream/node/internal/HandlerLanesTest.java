@@ -79,10 +79,11 @@ class HandlerLanesTest {
     assertEquals(List.of(), sent, "held back behind the first request");
     slots.get(0).release(() -> sent.add(0));
     assertEquals(List.of(0, 1, 2), sent);
-    // the lane's thread drops the lane once it finds no more work: wait for that, with a bound
+    // the lane's worker drops the lane after its last task returns, just after the task's own
+    // last action above: wait for that, with a bound
     long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-    while (lanes.lanes() > 0 && System.nanoTime() < end) {
-      java.util.concurrent.locks.LockSupport.parkNanos(1_000_000);
+    while (lanes.lanes() != 0 && System.nanoTime() < end) {
+      Thread.onSpinWait();
     }
     assertEquals(0, lanes.lanes(), "an idle lane is dropped");
   }
