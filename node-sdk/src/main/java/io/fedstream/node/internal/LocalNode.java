@@ -414,6 +414,31 @@ final class LocalNode implements Node {
 
   @Override
   public Flux<Message> subscribe(EventSubscription subscription) {
+    return subscribe(subscription, null);
+  }
+
+  @Override
+  public Disposable serveChannels(String role, Map<String, Function<Message, Mono<Message>>> handlers) {
+    return RoleChannels.serve(host, this, role, handlers);
+  }
+
+  @Override
+  public Mono<Message> requestChannel(String role, String channel, Message request, Duration deadline) {
+    requirePositive(deadline);
+    String r = Topics.requireName("role", role);
+    String c = Topics.requireName("channel", channel);
+    RoleChannels.requireSmall(request, host.config.chunkSize());
+    return Mono.defer(() -> {
+      Message m = prepare(request.toBuilder().to(null).tag(c).replyTo(id).sessionType(Message.SessionType.TASK)
+          .deadline(Instant.now().plus(deadline)).attribute(Calls.CALL_ATTRIBUTE, "1").build(),
+          Message.Kind.REQUEST, false);
+      return host.calls.call(m.id(), "call '" + c + "' of role " + r, deadline,
+          host.sendEnsured(Topics.channel(host.namespace, r, c), m.id(), m), host.timer);
+    }).flatMap(reply -> reply.error().isPresent() ? Mono.error(reply.error().get().toException()) : Mono.just(reply));
+  }
+
+  @Override
+  public Flux<Message> subscribe(EventSubscription subscription, Runnable onLive) {
     Objects.requireNonNull(subscription, "subscription");
     String topic = Topics.subscriptions(host.namespace);
     boolean once = subscription.mode() == EventSubscription.Mode.ONCE;
@@ -421,7 +446,7 @@ final class LocalNode implements Node {
       String sid = java.util.UUID.randomUUID().toString();
       Flux<Delivery> source = Flux.create(sink -> {
         Routed r = routed();
-        if (!r.addSubscription(sid, sink, once)) {
+        if (!r.addSubscription(sid, sink, once, onLive)) {
           sink.complete();
           return;
         }
@@ -574,6 +599,7 @@ final class LocalNode implements Node {
 
   /** Ends the inbound streams; undelivered messages stay uncommitted, so a restart gets them again. */
   void closeInbound() {
+    RoleChannels.closeAll(this);
     Routed routedNow = routed;
     if (routedNow != null) {
       routedNow.closeAll();

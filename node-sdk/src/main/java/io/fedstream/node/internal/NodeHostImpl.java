@@ -390,6 +390,21 @@ public final class NodeHostImpl implements NodeHost {
 
   // ---------------------------------------------------------------- topics and assignment
 
+  /** Creates the missing topics with the contract's settings (for {@link RoleChannels}). */
+  void ensureTopicsExist(Collection<String> topics) {
+    ensureTopics(topics);
+  }
+
+  /** Decodes an envelope of a data topic (for {@link RoleChannels}). */
+  Envelope decodeEnvelope(String topic, byte[] bytes) {
+    return codec.decode(topic, bytes);
+  }
+
+  /** Copies an undecodable record to the dead-letter topic (for {@link RoleChannels}). */
+  void deadLetterRecord(ConsumerRecord<String, byte[]> r, RuntimeException why) {
+    deadLetter(r, why);
+  }
+
   private void ensureTopics(Collection<String> topics) {
     List<NewTopic> create = new ArrayList<>();
     for (String t : topics) {
