@@ -276,7 +276,10 @@ public final class RouterConfig {
         p.put(k.substring(STREAMS_PREFIX.length()), v);
       }
     });
-    p.putIfAbsent(StreamsConfig.consumerPrefix("metadata.max.age.ms"), "10000");
+    // The events topics are read by pattern: a new role's topic is found at the next metadata
+    // refresh. 2 s (Kafka's default is 5 minutes) keeps a new role's first events from waiting long;
+    // they are read from the topic's beginning once found, so they are late, never lost.
+    p.putIfAbsent(StreamsConfig.consumerPrefix("metadata.max.age.ms"), "2000");
     // A router instance that dies (or is killed while its broker stops) holds its tasks until its
     // session times out; 10 s instead of Kafka's 45 s keeps failover and restarts quick.
     p.putIfAbsent(StreamsConfig.consumerPrefix("session.timeout.ms"), "10000");

@@ -192,7 +192,7 @@ final class ChannelRouter extends Step<byte[]> {
   }
 
   @Override
-  public void process(Record<String, byte[]> r) {
+  void handle(Record<String, byte[]> r) {
     String channel = r.key();
     byte[] v = r.value();
     switch (Tagged.tag(v)) {

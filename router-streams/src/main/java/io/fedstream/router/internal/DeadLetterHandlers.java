@@ -1,6 +1,7 @@
 package io.fedstream.router.internal;
 
 import io.fedstream.avro.ErrorCode;
+import io.fedstream.schemas.TopicSettings;
 import io.fedstream.schemas.Topics;
 import java.util.Map;
 import java.util.Properties;
@@ -119,7 +120,11 @@ public final class DeadLetterHandlers {
     }
   }
 
-  /** Retries what the broker may accept later; logs and skips what it never will. */
+  /**
+   * Retries what the broker may accept later; dead-letters what it never will (a record over the
+   * size limit, a refused topic) and continues. The processors keep their outputs under the
+   * topics' size limit before they forward them ({@code Step}), so this is the net behind that.
+   */
   public static final class Production extends Base implements ProductionExceptionHandler {
     @Override
     public ProductionExceptionHandlerResponse handle(ErrorHandlerContext context,
@@ -127,8 +132,11 @@ public final class DeadLetterHandlers {
       if (exception instanceof RetriableException) {
         return ProductionExceptionHandlerResponse.RETRY;
       }
-      LOG.error("the broker refused a record for {} ({} bytes): {}; skipped", record.topic(),
-          record.value() == null ? 0 : record.value().length, exception.toString());
+      int size = record.value() == null ? 0 : record.value().length;
+      LOG.error("the broker refused a record for {} ({} bytes): {}; dead-lettered", record.topic(), size,
+          exception.toString());
+      refused(context, record.topic(), record.key(), record.value(), record.headers(),
+          "the broker refused the router's output for " + record.topic() + ": " + exception);
       return ProductionExceptionHandlerResponse.CONTINUE;
     }
 
@@ -136,8 +144,23 @@ public final class DeadLetterHandlers {
     @SuppressWarnings("rawtypes")
     public ProductionExceptionHandlerResponse handleSerializationException(ErrorHandlerContext context,
         ProducerRecord record, Exception exception, SerializationExceptionOrigin origin) {
-      LOG.error("cannot serialize a record for {}: {}; skipped", record.topic(), exception.toString());
+      LOG.error("cannot serialize a record for {}: {}; dead-lettered", record.topic(), exception.toString());
+      refused(context, record.topic(), null, null, record.headers(),
+          "the router cannot serialize its output for " + record.topic() + ": " + exception);
       return ProductionExceptionHandlerResponse.CONTINUE;
+    }
+
+    /** Dead-letters the refused output, its value left out when it is what was too large. */
+    private void refused(ErrorHandlerContext context, String topic, byte[] key, byte[] value,
+        org.apache.kafka.common.header.Headers headers, String reason) {
+      if (topic != null && topic.endsWith(".dlq")) {
+        return; // a dead letter that cannot be written is only logged
+      }
+      byte[] kept = value != null && value.length < TopicSettings.MAX_MESSAGE_BYTES / 2 ? value : null;
+      String why = kept == value ? reason : reason + " (its " + value.length + "-byte value is left out)";
+      deadLetter(ErrorCode.REJECTED, why, context == null ? topic : context.topic(),
+          context == null ? -1 : context.partition(), context == null ? -1 : context.offset(), key, kept,
+          headers);
     }
   }
 }

@@ -1,5 +1,6 @@
 package io.fedstream.router.internal;
 
+import io.fedstream.schemas.Limits;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import org.apache.avro.Schema;
@@ -22,6 +23,12 @@ final class EnvelopeScan {
   record Head(String messageId, String kind, String tag, String source, int destinationStart,
       int destinationEnd, int argsStart, int argsEnd, int attributesStart, int attributesEnd) {
   }
+
+  /** The recursive record of args, whose nesting {@link Limits#MAX_VALUE_DEPTH} bounds. */
+  private static final String VALUE = "io.fedstream.avro.Value";
+
+  /** Records nest at most this deep in any writer schema, so that a scan's recursion is bounded. */
+  private static final int MAX_SCHEMA_DEPTH = 2 * Limits.MAX_VALUE_DEPTH + 16;
 
   private EnvelopeScan() {
   }
@@ -103,6 +110,8 @@ final class EnvelopeScan {
   private static final class Cursor {
     final byte[] b;
     int pos;
+    int depth;
+    int valueDepth;
 
     Cursor(byte[] b, int pos) {
       this.b = b;
@@ -218,8 +227,19 @@ final class EnvelopeScan {
           skip(s.getTypes().get(index(s)));
           return;
         case RECORD:
+          boolean value = VALUE.equals(s.getFullName());
+          if (value && ++valueDepth > Limits.MAX_VALUE_DEPTH) {
+            throw new IllegalArgumentException("args nest deeper than " + Limits.MAX_VALUE_DEPTH + " levels");
+          }
+          if (++depth > MAX_SCHEMA_DEPTH) {
+            throw new IllegalArgumentException("the record nests deeper than " + MAX_SCHEMA_DEPTH + " records");
+          }
           for (Schema.Field f : s.getFields()) {
             skip(f.schema());
+          }
+          depth--;
+          if (value) {
+            valueDepth--;
           }
           return;
         case ARRAY:

@@ -46,10 +46,16 @@ final class Envelopes {
         .setInReplyTo(id)
         .setArgs(new HashMap<>())
         .setPayloads(new ArrayList<>())
-        .setError(ErrorInfo.newBuilder().setCode(code).setReason(reason)
+        .setError(ErrorInfo.newBuilder().setCode(code).setReason(bounded(reason))
             .setDetails(details).build())
         .setAttributes(new HashMap<>())
         .build();
+  }
+
+  /** A rejection's reason is at most 2,000 characters, whatever input it describes. */
+  private static String bounded(String reason) {
+    return reason == null || reason.length() <= 2000 ? reason
+        : reason.substring(0, 2000) + "...(" + (reason.length() - 2000) + " more chars)";
   }
 
   /** Sets the id and kind headers of the contract on an outgoing record's headers. */

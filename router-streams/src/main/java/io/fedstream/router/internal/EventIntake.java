@@ -30,7 +30,7 @@ final class EventIntake extends Step<byte[]> {
   }
 
   @Override
-  public void process(Record<String, byte[]> r) {
+  void handle(Record<String, byte[]> r) {
     if (r.value() == null) {
       return;
     }

@@ -1,6 +1,7 @@
 package io.fedstream.router.internal;
 
 import io.fedstream.router.InvalidConditionException;
+import io.fedstream.schemas.Limits;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -12,6 +13,10 @@ import java.util.regex.Pattern;
  * A parsed MARO conditional event: unit events {@code source:tag:amount} combined with {@code AND}
  * and {@code OR} (either case) and parentheses. {@code AND} binds tighter than {@code OR}, as in
  * most languages; {@code a AND b OR c} is {@code (a AND b) OR c}.
+ *
+ * <p>An expression has at most {@link Limits#MAX_EXPRESSION_CHARS} characters and its
+ * parentheses nest at most {@link Limits#MAX_EXPRESSION_DEPTH} levels, so neither parsing nor
+ * evaluation recurses without a bound.
  *
  * <p>Units are numbered in the order they are written ({@link #units()}); counters and
  * required amounts are indexed the same way.
@@ -87,6 +92,11 @@ public final class Expression {
       throw new InvalidConditionException("register-table expression is empty; write unit events"
           + " source:tag:amount joined by AND / OR, e.g. 'worker:update:3'");
     }
+    if (text.length() > Limits.MAX_EXPRESSION_CHARS) {
+      throw new InvalidConditionException("register-table expression has " + text.length()
+          + " characters, more than the " + Limits.MAX_EXPRESSION_CHARS + " allowed: '"
+          + Limits.quote(text) + "'");
+    }
     List<String> tokens = new ArrayList<>();
     Matcher m = TOKEN.matcher(text);
     while (m.find()) {
@@ -95,7 +105,7 @@ public final class Expression {
     Parser p = new Parser(text, tokens);
     Node root = p.or();
     if (p.pos < tokens.size()) {
-      throw p.error("unexpected '" + tokens.get(p.pos) + "'");
+      throw p.error("unexpected '" + Limits.quote(tokens.get(p.pos)) + "'");
     }
     return new Expression(text, root, p.units);
   }
@@ -176,6 +186,7 @@ public final class Expression {
     final List<String> tokens;
     final List<Unit> units = new ArrayList<>();
     int pos;
+    int depth;
 
     Parser(String text, List<String> tokens) {
       this.text = text;
@@ -208,8 +219,12 @@ public final class Expression {
       }
       String t = tokens.get(pos);
       if (t.equals("(")) {
+        if (++depth > Limits.MAX_EXPRESSION_DEPTH) {
+          throw error("parentheses nest deeper than " + Limits.MAX_EXPRESSION_DEPTH + " levels");
+        }
         pos++;
         Node inner = or();
+        depth--;
         if (pos >= tokens.size() || !tokens.get(pos).equals(")")) {
           throw error("missing ')'");
         }
@@ -217,17 +232,17 @@ public final class Expression {
         return inner;
       }
       if (t.equals(")") || isKeyword(t)) {
-        throw error("unexpected '" + t + "' where a unit event or '(' was expected");
+        throw error("unexpected '" + Limits.quote(t) + "' where a unit event or '(' was expected");
       }
       Matcher m = UNIT.matcher(t);
       if (!m.matches()) {
-        throw error("'" + t + "' is not a unit event source:tag:amount (amount N or N%, e.g."
+        throw error("'" + Limits.quote(t) + "' is not a unit event source:tag:amount (amount N or N%, e.g."
             + " 'worker:update:3' or 'worker:update:60%')");
       }
       int amount = Integer.parseInt(m.group(3));
       boolean percent = !m.group(4).isEmpty();
       if (amount < 1 || (percent && amount > 100)) {
-        throw error("amount of '" + t + "' must be " + (percent ? "1% to 100%" : "at least 1"));
+        throw error("amount of '" + Limits.quote(t) + "' must be " + (percent ? "1% to 100%" : "at least 1"));
       }
       pos++;
       Unit u = new Unit(units.size(), m.group(1), m.group(2), amount, percent);
@@ -245,7 +260,7 @@ public final class Expression {
     }
 
     InvalidConditionException error(String what) {
-      return new InvalidConditionException("register-table expression '" + text + "': " + what
+      return new InvalidConditionException("register-table expression '" + Limits.quote(text) + "': " + what
           + " (at token " + (pos + 1) + ")");
     }
   }

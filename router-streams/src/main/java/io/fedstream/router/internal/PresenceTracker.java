@@ -99,7 +99,7 @@ final class PresenceTracker extends Step<byte[]> {
   }
 
   @Override
-  public void process(Record<String, byte[]> r) {
+  void handle(Record<String, byte[]> r) {
     String node = r.key();
     if (node == null) {
       if (r.value() != null) {

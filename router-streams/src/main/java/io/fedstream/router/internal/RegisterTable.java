@@ -115,7 +115,14 @@ final class RegisterTable extends Step<byte[]> {
     try (KeyValueIterator<String, byte[]> it = registrations.all()) {
       while (it.hasNext()) {
         KeyValue<String, byte[]> kv = it.next();
-        index(Binary.read(kv.value, 0, ConditionalEvent.class));
+        try {
+          index(Binary.read(kv.value, 0, ConditionalEvent.class));
+        } catch (RuntimeException | StackOverflowError e) {
+          // stored by an older router that had no limits: it can never trigger, and must not stop
+          // the task from starting
+          LOG.warn("register table drops stored registration {}: {}", kv.key.replace(Envelopes.SEP, '/'),
+              io.fedstream.schemas.Limits.quote(e.toString()));
+        }
       }
     }
     context.schedule(Duration.ofMillis(settings.presenceCheckIntervalMs()),
@@ -128,7 +135,7 @@ final class RegisterTable extends Step<byte[]> {
   }
 
   @Override
-  public void process(Record<String, byte[]> r) {
+  void handle(Record<String, byte[]> r) {
     if (r.key() == null || r.value() == null) {
       return;
     }
@@ -273,7 +280,7 @@ final class RegisterTable extends Step<byte[]> {
     Map<String, Value> args = new HashMap<>();
     args.put("registrationId", new Value(id));
     args.put("handlerId", new Value(c.getHandlerId()));
-    args.put("expression", new Value(c.getExpression()));
+    // The expression travels once, in the attributes: a trigger's size must not double with it.
     args.put("sequence", new Value(seq));
     args.put("count", new Value((long) payloads.size()));
     Map<String, String> attributes = new HashMap<>();

@@ -5,6 +5,7 @@ import io.fedstream.avro.ConditionalEvent;
 import io.fedstream.avro.ErrorCode;
 import io.fedstream.router.InvalidConditionException;
 import io.fedstream.router.RouterContract;
+import io.fedstream.schemas.Limits;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.state.KeyValueStore;
@@ -31,7 +32,7 @@ final class RegistrationIntake extends Step<byte[]> {
   }
 
   @Override
-  public void process(Record<String, byte[]> r) {
+  void handle(Record<String, byte[]> r) {
     String id = r.key();
     if (id == null) {
       if (r.value() != null) {
@@ -41,6 +42,11 @@ final class RegistrationIntake extends Step<byte[]> {
     }
     if (r.value() == null) {
       remove(id, r.timestamp());
+      return;
+    }
+    if (id.length() > Limits.MAX_ID_CHARS) {
+      deadLetter(r, ErrorCode.REJECTED, "a ConditionalEvent record keyed by an id of " + id.length()
+          + " characters; ids have at most " + Limits.MAX_ID_CHARS);
       return;
     }
     ConditionalEvent c;
@@ -53,16 +59,20 @@ final class RegistrationIntake extends Step<byte[]> {
     }
     try {
       if (!id.equals(c.getRegistrationId())) {
-        throw new IllegalArgumentException("record key '" + id + "' differs from registrationId '"
-            + c.getRegistrationId() + "'; key the record by its registrationId");
+        throw new IllegalArgumentException("record key '" + Limits.quote(id) + "' differs from registrationId '"
+            + Limits.quote(c.getRegistrationId()) + "'; key the record by its registrationId");
       }
       if (c.getHandlerId() == null || c.getHandlerId().isBlank()) {
         throw new IllegalArgumentException("handlerId required.");
       }
       RouterContract.checkExpression(c.getExpression());
+      if (r.value().length > Limits.MAX_CONTROL_RECORD_BYTES) {
+        throw new IllegalArgumentException("a ConditionalEvent record of " + r.value().length + " bytes is larger"
+            + " than the " + Limits.MAX_CONTROL_RECORD_BYTES + " the router accepts");
+      }
     } catch (RuntimeException e) {
       ErrorCode code = e instanceof InvalidConditionException ? ErrorCode.INVALID_CONDITION : ErrorCode.REJECTED;
-      if (c.getNodeId() == null || c.getNodeId().isBlank()) {
+      if (c.getNodeId() == null || c.getNodeId().isBlank() || c.getNodeId().length() > Limits.MAX_ID_CHARS) {
         deadLetter(r, code, "registration rejected and no node to tell: " + e.getMessage());
       } else {
         LOG.info("registration {} rejected: {}", id, e.getMessage());
@@ -74,8 +84,9 @@ final class RegistrationIntake extends Step<byte[]> {
       remove(id, r.timestamp());
       return;
     }
-    if (c.getNodeId() == null || c.getNodeId().isBlank()) {
-      deadLetter(r, ErrorCode.REJECTED, "registration " + id + " has no nodeId");
+    if (c.getNodeId() == null || c.getNodeId().isBlank() || c.getNodeId().length() > Limits.MAX_ID_CHARS) {
+      deadLetter(r, ErrorCode.REJECTED, "registration " + id + " has no nodeId (or one over "
+          + Limits.MAX_ID_CHARS + " characters)");
       return;
     }
     String old = nodes.get(id);

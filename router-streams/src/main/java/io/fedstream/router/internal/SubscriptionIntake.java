@@ -5,6 +5,7 @@ import io.fedstream.avro.ErrorCode;
 import io.fedstream.avro.Subscription;
 import io.fedstream.router.InvalidConditionException;
 import io.fedstream.router.RouterContract;
+import io.fedstream.schemas.Limits;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.state.KeyValueStore;
@@ -35,7 +36,7 @@ final class SubscriptionIntake extends Step<byte[]> {
   }
 
   @Override
-  public void process(Record<String, byte[]> r) {
+  void handle(Record<String, byte[]> r) {
     String id = r.key();
     if (id == null) {
       if (r.value() != null) {
@@ -45,6 +46,11 @@ final class SubscriptionIntake extends Step<byte[]> {
     }
     if (r.value() == null) {
       remove(id, r.timestamp());
+      return;
+    }
+    if (id.length() > Limits.MAX_ID_CHARS) {
+      deadLetter(r, ErrorCode.REJECTED, "a Subscription record keyed by an id of " + id.length()
+          + " characters; ids have at most " + Limits.MAX_ID_CHARS);
       return;
     }
     Subscription s;
@@ -57,13 +63,18 @@ final class SubscriptionIntake extends Step<byte[]> {
     }
     try {
       if (!id.equals(s.getSubscriptionId())) {
-        throw new IllegalArgumentException("record key '" + id + "' differs from subscriptionId '"
-            + s.getSubscriptionId() + "'; key the record by its subscriptionId");
+        throw new IllegalArgumentException("record key '" + Limits.quote(id) + "' differs from subscriptionId '"
+            + Limits.quote(s.getSubscriptionId()) + "'; key the record by its subscriptionId");
       }
       s = RouterContract.checkSubscription(s);
+      if (r.value().length > Limits.MAX_CONTROL_RECORD_BYTES) {
+        throw new IllegalArgumentException("a Subscription record of " + r.value().length + " bytes is larger"
+            + " than the " + Limits.MAX_CONTROL_RECORD_BYTES + " the router accepts");
+      }
     } catch (RuntimeException e) {
       ErrorCode code = e instanceof InvalidConditionException ? ErrorCode.INVALID_CONDITION : ErrorCode.REJECTED;
-      if (s.getSubscriber() == null || s.getSubscriber().isBlank()) {
+      if (s.getSubscriber() == null || s.getSubscriber().isBlank()
+          || s.getSubscriber().length() > Limits.MAX_ID_CHARS) {
         deadLetter(r, code, "subscription rejected and no subscriber to tell: " + e.getMessage());
       } else {
         LOG.info("subscription {} rejected: {}", id, e.getMessage());

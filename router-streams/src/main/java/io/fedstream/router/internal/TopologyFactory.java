@@ -95,7 +95,7 @@ public final class TopologyFactory {
         .process(() -> new ChannelRouter(s), Named.as("channel-router"), ChannelRouter.STORE);
     sink(subscriptions, "subscription-intake", s, Out.Route.MAILBOX, Out.Route.DLQ);
     sink(events, "event-intake", s, Out.Route.DLQ);
-    sink(routed, "channel-router", s, Out.Route.MAILBOX, Out.Route.SUBSCRIPTIONS);
+    sink(routed, "channel-router", s, Out.Route.MAILBOX, Out.Route.SUBSCRIPTIONS, Out.Route.DLQ);
 
     // 2. the conditional event register table, co-partitioned with the mailbox.
     b.addGlobalStore(
@@ -115,7 +115,7 @@ public final class TopologyFactory {
         .process(() -> new RegisterTable(s), Named.as("register-table"), RegisterTable.REGISTRATIONS,
             RegisterTable.STATE, RegisterTable.GATHERED);
     sink(registrations, "registration-intake", s, Out.Route.MAILBOX, Out.Route.DLQ);
-    sink(triggers, "register-table", s, Out.Route.MAILBOX);
+    sink(triggers, "register-table", s, Out.Route.MAILBOX, Out.Route.DLQ);
 
     // 3. presence.
     KStream<String, Out> presence = b

@@ -1,5 +1,6 @@
 package io.fedstream.schemas.wire;
 
+import io.fedstream.schemas.Limits;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -121,6 +122,9 @@ public final class AvroWire<T extends SpecificRecord> {
       encoder.flush();
     } catch (IOException | RuntimeException e) {
       throw new IllegalArgumentException("Cannot encode " + type.getSimpleName() + ": " + e.getMessage(), e);
+    } catch (StackOverflowError e) {
+      throw new IllegalArgumentException("Cannot encode " + type.getSimpleName() + ": it nests too deep"
+          + " (values nest at most " + Limits.MAX_VALUE_DEPTH + " levels)", e);
     }
     return out.bytes();
   }
@@ -165,7 +169,8 @@ public final class AvroWire<T extends SpecificRecord> {
    * @param bytes the record value; null decodes as null (a tombstone)
    * @return the value, or null for null bytes
    * @throws WireFormatException code {@code DECODE}, with {@link WireFormatException#problem()}
-   *     telling garbage, a wrong magic byte, an unknown schema id or an incompatible schema apart
+   *     telling garbage, a wrong magic byte, an unknown schema id, an incompatible schema or
+   *     values nested deeper than {@code Limits.MAX_VALUE_DEPTH} apart
    * @throws SchemaRegistryException {@code UNAVAILABLE} when the registry cannot be reached (the
    *     record may be fine: retry rather than dead-letter)
    */
@@ -210,10 +215,32 @@ public final class AvroWire<T extends SpecificRecord> {
       if (!decoder.isEnd()) {
         throw new IOException((bytes.length - HEADER) + "-byte body has bytes left after the record");
       }
+      checkDepth(topic, value);
       return value;
     } catch (IOException | RuntimeException e) {
+      if (e instanceof WireFormatException w) {
+        throw w;
+      }
       throw new WireFormatException(WireFormatException.Problem.GARBAGE, "Record on '" + topic
-          + "' with schema id " + id + " does not decode as " + type.getSimpleName() + ": " + e, e);
+          + "' with schema id " + id + " does not decode as " + type.getSimpleName() + ": "
+          + Limits.quote(e.toString()), e);
+    } catch (StackOverflowError e) {
+      // Avro's reader recurses once per level: a record nested thousands deep overflows the stack
+      // before any check on the decoded value can run. The stack unwinds here, intact.
+      throw new WireFormatException(WireFormatException.Problem.TOO_DEEP, "Record on '" + topic
+          + "' with schema id " + id + " nests too deep to decode as " + type.getSimpleName()
+          + " (values nest at most " + Limits.MAX_VALUE_DEPTH + " levels)", null);
+    }
+  }
+
+  /** A decoded envelope's args and a subscription's conditions nest at most {@link Limits#MAX_VALUE_DEPTH}. */
+  private static void checkDepth(String topic, Object value) {
+    java.util.Map<String, io.fedstream.avro.Value> values = value instanceof io.fedstream.avro.Envelope e
+        ? e.getArgs() : value instanceof io.fedstream.avro.Subscription s ? s.getConditions() : null;
+    if (values != null && Limits.argsDepth(values) > Limits.MAX_VALUE_DEPTH) {
+      throw new WireFormatException(WireFormatException.Problem.TOO_DEEP, "Record on '" + topic + "' has "
+          + (value instanceof io.fedstream.avro.Envelope ? "args" : "conditions") + " nested deeper than "
+          + Limits.MAX_VALUE_DEPTH + " levels", null);
     }
   }
 

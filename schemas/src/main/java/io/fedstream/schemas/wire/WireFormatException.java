@@ -19,7 +19,9 @@ public final class WireFormatException extends FedStreamException {
     /** The schema id is not known to the registry. */
     UNKNOWN_SCHEMA,
     /** The writer's schema cannot be read as the expected type. */
-    INCOMPATIBLE_SCHEMA
+    INCOMPATIBLE_SCHEMA,
+    /** Values nest deeper than {@code Limits.MAX_VALUE_DEPTH} (or too deep to decode at all). */
+    TOO_DEEP
   }
 
   private final Problem problem;
