@@ -26,7 +26,13 @@ public enum ErrorCode {
   /** The platform (broker, registry) could not be reached. */
   UNAVAILABLE("Kafka or the schema registry could not be reached; check the addresses"),
   /** The operation was cancelled, for example because the node closed. */
-  CANCELLED("the operation was cancelled, usually because the node closed");
+  CANCELLED("the operation was cancelled, usually because the node closed"),
+  /** The sender lacks the authority (a participant's coordinator command, a non-member's command). */
+  FORBIDDEN("the sender may not do this: it is not the coordinator, or not a member; see the reason"),
+  /** The command is valid but not now: an illegal transition, a finished run, a site not connected. */
+  ILLEGAL_STATE("not allowed in the current state; see the reason and docs/projects.md's state table"),
+  /** A command with this id was applied before; it was not applied again. */
+  DUPLICATE("a command with this id was already applied; the first outcome stands");
 
   private final String help;
 

@@ -137,6 +137,11 @@ public final class RouterConfig {
       .define(TRIGGER_MAX_EMBEDDED_BYTES, Type.INT, 3 * 1024 * 1024, Range.between(0, 64 * 1024 * 1024),
           Importance.LOW, TRIGGER_MAX_EMBEDDED_BYTES_DOC);
 
+  static {
+    // The routing server's keys (sites, projects, runs): docs/projects.md.
+    io.fedstream.router.internal.projects.ProjectsSettings.define(DEFINITION);
+  }
+
   private final Map<String, Object> originals;
   private final Values values;
 

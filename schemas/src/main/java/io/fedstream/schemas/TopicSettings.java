@@ -36,6 +36,12 @@ public record TopicSettings(int partitions, Map<String, String> configs) {
   public static final TopicSettings CONTROL = compacted(6);
   /** Settings of the compacted routing-server topics (sites, projects, runs): one partition. */
   public static final TopicSettings ADMIN = compacted(1);
+  /**
+   * Settings of a site's command, inbox, status and log topics and of a project's broadcast
+   * topic: one partition (one order; the router keeps all routing-server state in one task), 30
+   * days, 4 MiB records.
+   */
+  public static final TopicSettings SITE = data(1, THIRTY_DAYS_MS);
   /** Settings of the dead-letter topic: kept 30 days. */
   public static final TopicSettings DEAD_LETTER = data(3, THIRTY_DAYS_MS);
 
@@ -72,6 +78,8 @@ public record TopicSettings(int partitions, Map<String, String> configs) {
       case Topics.PROJECTS:
       case Topics.RUNS: return ADMIN;
       case Topics.DEAD_LETTER: return DEAD_LETTER;
+      case Topics.SITE:
+      case Topics.PROJECT: return SITE;
       default:
         throw new IllegalArgumentException("'" + topic + "' is not a FedStream topic name");
     }

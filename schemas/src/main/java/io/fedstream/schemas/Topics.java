@@ -48,6 +48,20 @@ public final class Topics {
   public static final String RUNS = "runs";
   /** Suffix of the dead-letter topic. */
   public static final String DEAD_LETTER = "dlq";
+  /** Infix of a site's own topics: {@code <ns>.site.<siteId>.<commands|inbox|status|logs>}. */
+  public static final String SITE = "site";
+  /** Infix of a project's broadcast topic: {@code <ns>.project.<projectId>.events}. */
+  public static final String PROJECT = "project";
+  /** Last part of a site's command topic (written by the site, read by the router). */
+  public static final String SITE_COMMANDS = "commands";
+  /** Last part of a site's inbound topic (replies to its commands; written by the router). */
+  public static final String SITE_INBOX = "inbox";
+  /** Last part of a site's status topic (its accepted progress and states; written by the router). */
+  public static final String SITE_STATUS = "status";
+  /** Last part of a site's log topic (its accepted log lines; written by the router). */
+  public static final String SITE_LOGS = "logs";
+  /** Last part of a project's broadcast topic. */
+  public static final String PROJECT_EVENTS = "events";
 
   /** The fixed (one per namespace) topic suffixes, in the order TOPICS.md lists them. */
   public static final List<String> FIXED_SUFFIXES = List.of(
@@ -149,6 +163,34 @@ public final class Topics {
   /** The compacted routing-server run topic, keyed by run id. */
   public static String runs(String namespace) {
     return join(namespace, RUNS);
+  }
+
+  /**
+   * A site's command topic, keyed by command id: the only topic a site writes to the router, so
+   * the topic (guarded by an ACL) names the sender. One partition.
+   */
+  public static String siteCommands(String namespace, String siteId) {
+    return join(namespace, SITE, requireName("site", siteId), SITE_COMMANDS);
+  }
+
+  /** A site's inbound topic: the router's replies to its commands, keyed by command id. */
+  public static String siteInbox(String namespace, String siteId) {
+    return join(namespace, SITE, requireName("site", siteId), SITE_INBOX);
+  }
+
+  /** A site's status topic: its accepted progress reports and state changes, keyed by run id. */
+  public static String siteStatus(String namespace, String siteId) {
+    return join(namespace, SITE, requireName("site", siteId), SITE_STATUS);
+  }
+
+  /** A site's log topic: its accepted log lines, keyed by run id. */
+  public static String siteLogs(String namespace, String siteId) {
+    return join(namespace, SITE, requireName("site", siteId), SITE_LOGS);
+  }
+
+  /** A project's broadcast topic: every change of the project and its runs, written once. */
+  public static String projectEvents(String namespace, String projectId) {
+    return join(namespace, PROJECT, requireName("project", projectId), PROJECT_EVENTS);
   }
 
   /** The dead-letter topic: records that could not be decoded or delivered, with the reason in headers. */

@@ -28,7 +28,8 @@ class TopicContractTest {
       Matcher m = ROW.matcher(line);
       if (m.find()) {
         String name = m.group(1).replace("{ns}", "ns1").replace("{group}", "grp1")
-            .replace("{role}", "role1").replace("{channel}", "chan1");
+            .replace("{role}", "role1").replace("{channel}", "chan1")
+            .replace("{site}", "site1").replace("{project}", "proj1");
         rows.put(name, new String[] {m.group(4), m.group(5).trim()});
       }
     }
@@ -41,7 +42,10 @@ class TopicContractTest {
         Topics.mailbox("ns1"), Topics.group("ns1", "grp1"), Topics.channel("ns1", "role1", "chan1"),
         Topics.events("ns1", "role1"), Topics.presence("ns1"), Topics.liveness("ns1"),
         Topics.subscriptions("ns1"), Topics.conditionalEvents("ns1"), Topics.sites("ns1"),
-        Topics.projects("ns1"), Topics.runs("ns1"), Topics.deadLetter("ns1")}) {
+        Topics.projects("ns1"), Topics.runs("ns1"), Topics.deadLetter("ns1"),
+        Topics.siteCommands("ns1", "site1"), Topics.siteInbox("ns1", "site1"),
+        Topics.siteStatus("ns1", "site1"), Topics.siteLogs("ns1", "site1"),
+        Topics.projectEvents("ns1", "proj1")}) {
       names.put(n, TopicSettings.forTopic(n));
     }
     return names;

@@ -123,6 +123,9 @@ public final class TopologyFactory {
         .process(() -> new PresenceTracker(s), Named.as("presence-tracker"), PresenceTracker.STORE);
     sink(presence, "presence-tracker", s, Out.Route.LIVENESS, Out.Route.PRESENCE_EVENTS, Out.Route.DLQ);
 
+    // 4. the routing server: sites, projects and runs (docs/projects.md).
+    io.fedstream.router.internal.projects.ProjectsTopology.add(b, config, codec);
+
     return b.build();
   }
 
