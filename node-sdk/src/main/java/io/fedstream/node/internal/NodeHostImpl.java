@@ -987,6 +987,7 @@ public final class NodeHostImpl implements NodeHost {
           ? new String(p.bytes(), StandardCharsets.UTF_8) : p.name();
       items.add(new io.fedstream.node.Trigger.Item(position, Optional.ofNullable(gathered)));
     }
+    resolveReferences(m, items);
     long sequence = 0;
     try {
       sequence = Long.parseLong(m.attributes().getOrDefault(RoutedRecords.ATTR_TRIGGER_SEQUENCE, "0"));
@@ -995,6 +996,43 @@ public final class NodeHostImpl implements NodeHost {
     }
     return new io.fedstream.node.Trigger(m.attributes().get(RoutedRecords.ATTR_REGISTRATION), m.tag(),
         m.attributes().getOrDefault(RoutedRecords.ATTR_EXPRESSION, ""), sequence, items);
+  }
+
+  /** Fetches the gathered messages a trigger carries as references (see {@link GatheredRecords}). */
+  private void resolveReferences(Message trigger, List<io.fedstream.node.Trigger.Item> items) {
+    List<String> refs = items.stream().filter(i -> i.message().isEmpty())
+        .map(io.fedstream.node.Trigger.Item::position).toList();
+    if (refs.isEmpty()) {
+      return;
+    }
+    Map<String, byte[]> found = GatheredRecords.fetch(clientProps(Map.of()), "fedstream-" + hostId + "-gathered",
+        refs, Duration.ofMillis(config.requestTimeoutMs()));
+    for (int i = 0; i < items.size(); i++) {
+      io.fedstream.node.Trigger.Item it = items.get(i);
+      byte[] wire = it.message().isPresent() ? null : found.get(it.position());
+      if (wire == null) {
+        continue;
+      }
+      try {
+        Envelope e = codec.decode(it.position().substring(0, it.position().lastIndexOf(':', it.position().lastIndexOf(':') - 1)), wire);
+        List<Payload> ps = new ArrayList<>();
+        for (io.fedstream.avro.Payload gp : e.getPayloads()) {
+          if (gp.getTransfer() == null) {
+            byte[] data = Reassembler.bytes(gp.getData());
+            ps.add(gp.getSchemaId() != null ? Payload.ofAvro(gp.getName(), gp.getSchemaId(), data)
+                .withContentType(gp.getContentType()) : Payload.ofBytes(gp.getName(), gp.getContentType(), data));
+          }
+        }
+        items.set(i, new io.fedstream.node.Trigger.Item(it.position(), Optional.of(EnvelopeCodec.toMessage(e, ps, null))));
+      } catch (RuntimeException ex) {
+        LOG.warn("host {}: trigger {}: cannot decode referenced message {}: {}", hostId, trigger.id(), it.position(),
+            ex.toString());
+      }
+    }
+    if (found.size() < refs.size()) {
+      LOG.warn("host {}: trigger {}: {} of {} referenced messages not found", hostId, trigger.id(),
+          refs.size() - found.size(), refs.size());
+    }
   }
 
   /** Sends a prepared message; completes on the broker's acknowledgement, on a delivery thread. */
