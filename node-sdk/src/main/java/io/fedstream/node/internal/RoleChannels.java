@@ -267,7 +267,17 @@ final class RoleChannels implements Disposable {
       payloads.add(p.getSchemaId() != null ? Payload.ofAvro(p.getName(), p.getSchemaId(), data)
           .withContentType(p.getContentType()) : Payload.ofBytes(p.getName(), p.getContentType(), data));
     }
-    Message m = EnvelopeCodec.toMessage(e, payloads, null);
+    Message received = EnvelopeCodec.toMessage(e, payloads, null);
+    Message m;
+    try {
+      m = node.interceptors.inbound(node.id(), r.topic(), received);
+    } catch (NodeException ex) {
+      LOG.warn("node {}: an inbound interceptor refused call {} of role {}: {}", node.id(), received.id(), role,
+          ex.getMessage());
+      node.replyError(received, ex.errorCode(), ex.reason()).doFinally(x -> token.done())
+          .subscribe(null, x -> LOG.warn("node {}: cannot answer {}: {}", node.id(), received.id(), x.toString()));
+      return;
+    }
     if (m.deadline().map(d -> d.toEpochMilli() < System.currentTimeMillis()).orElse(false)) {
       LOG.info("node {}: call {} '{}' of role {} from {} arrived after its deadline; dropped", node.id(), m.id(),
           m.tag(), role, m.source());
