@@ -28,7 +28,7 @@ class AcknowledgedTest {
   }
 
   private static Message answer(String id, boolean error) {
-    Message.Builder b = Message.builder().tag("fedstream.subscribe").kind(Message.Kind.REPLY)
+    WireBuilder b = WireBuilder.of(Message.builder()).tag("fedstream.subscribe").kind(Message.Kind.REPLY)
         .source("fedstream-router").inReplyTo(id);
     return (error ? b.error(ErrorCode.INVALID_CONDITION, "bad") : b).build();
   }
@@ -52,7 +52,7 @@ class AcknowledgedTest {
     r.offer(delivery(answer("s1", false)));
     r.offer(delivery(answer("s1", false)));
     assertEquals(1, live.get(), "runs once, also when the router acknowledges a rewrite again");
-    r.offer(delivery(Message.builder().tag("ch").kind(Message.Kind.EVENT).source("emitter")
+    r.offer(delivery(WireBuilder.of(Message.builder()).tag("ch").kind(Message.Kind.EVENT).source("emitter")
         .attribute("fedstream.subscriptions", "s1").build()));
     assertEquals(1, got.size(), "the acknowledged subscription still takes its events");
     assertEquals(null, error.get());
