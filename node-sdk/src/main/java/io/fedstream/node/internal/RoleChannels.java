@@ -49,9 +49,11 @@ final class RoleChannels implements Disposable {
   /** Calls handled at once per role instance before fetching pauses (resumes at half). */
   static final int MAX_IN_FLIGHT = 64;
   private static final int RECENT_IDS = 10_000;
-  private static final Map<LocalNode, Set<RoleChannels>> OPEN = new ConcurrentHashMap<>();
+  private static final Map<Object, Set<RoleChannels>> OPEN = new ConcurrentHashMap<>();
 
-  private final NodeHostImpl host;
+  private final HostContext ctx;
+  private final KafkaClients clients;
+  private final Outbox outbox;
   private final LocalNode node;
   private final String role;
   private final Map<String, Function<Message, Mono<Message>>> byTopic;
@@ -70,7 +72,9 @@ final class RoleChannels implements Disposable {
 
   private RoleChannels(NodeHostImpl host, LocalNode node, String role,
       Map<String, Function<Message, Mono<Message>>> byTopic) {
-    this.host = host;
+    this.ctx = host.ctx;
+    this.clients = host.clients;
+    this.outbox = host.outbox;
     this.node = node;
     this.role = role;
     this.byTopic = byTopic;
@@ -87,7 +91,7 @@ final class RoleChannels implements Disposable {
     Map<String, Function<Message, Mono<Message>>> byTopic = new HashMap<>();
     handlers.forEach((channel, h) -> {
       java.util.Objects.requireNonNull(h, "handler of channel " + channel);
-      if (byTopic.put(Topics.channel(host.namespace, r, Topics.requireName("channel", channel)), h) != null) {
+      if (byTopic.put(Topics.channel(host.ctx.namespace, r, Topics.requireName("channel", channel)), h) != null) {
         throw new IllegalArgumentException("Channel '" + channel + "' of role '" + r
             + "' is given twice (names are compared after underscores become hyphens).");
       }
@@ -99,7 +103,7 @@ final class RoleChannels implements Disposable {
   }
 
   /** Stops every role instance of a node (the node closes). */
-  static void closeAll(LocalNode node) {
+  static void closeAll(Object node) {
     Set<RoleChannels> open = OPEN.remove(node);
     if (open != null) {
       open.forEach(RoleChannels::dispose);
@@ -145,7 +149,7 @@ final class RoleChannels implements Disposable {
   }
 
   private Map<String, Object> props() {
-    NodeConfig config = host.config;
+    NodeConfig config = ctx.config;
     Map<String, Object> p = new HashMap<>();
     p.put("bootstrap.servers", config.bootstrapServers());
     config.clientSettings().forEach((k, v) -> {
@@ -155,7 +159,7 @@ final class RoleChannels implements Disposable {
         }
       }
     });
-    p.put(ConsumerConfig.GROUP_ID_CONFIG, Topics.roleConsumerGroup(host.namespace, role));
+    p.put(ConsumerConfig.GROUP_ID_CONFIG, Topics.roleConsumerGroup(ctx.namespace, role));
     p.put(ConsumerConfig.CLIENT_ID_CONFIG, "fedstream-" + node.id() + "-role-" + role);
     p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
     p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
@@ -169,7 +173,7 @@ final class RoleChannels implements Disposable {
   private void run() {
     KafkaConsumer<String, byte[]> c = null;
     try {
-      host.ensureTopicsExist(byTopic.keySet());
+      clients.ensureTopics(byTopic.keySet());
       c = new KafkaConsumer<>(props(), new StringDeserializer(), new ByteArrayDeserializer());
       consumer = c;
       KafkaConsumer<String, byte[]> cc = c;
@@ -239,14 +243,15 @@ final class RoleChannels implements Disposable {
     TopicPartition tp = new TopicPartition(r.topic(), r.partition());
     Envelope e;
     try {
-      e = host.decodeEnvelope(r.topic(), r.value());
+      e = ctx.codec.decode(r.topic(), r.value());
     } catch (SchemaRegistryException ex) {
       // the registry says nothing about the record: read it again
       LOG.warn("node {}: registry unavailable, will read {} again: {}", node.id(), tp, ex.getMessage());
       consumer.seek(tp, r.offset());
       throw new WakeupException();
     } catch (RuntimeException ex) {
-      host.deadLetterRecord(r, ex);
+      String problem = ex instanceof io.fedstream.schemas.wire.WireFormatException w ? w.problem().name() : "GARBAGE";
+      outbox.deadLetter(r, ErrorCode.DECODE, problem + ": " + ex.getMessage());
       offsets.skip(tp, r.offset());
       return;
     }
