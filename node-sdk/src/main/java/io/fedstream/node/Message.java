@@ -245,6 +245,47 @@ public final class Message {
     return args.get(name);
   }
 
+  /**
+   * One argument as a {@code long}, lenient where that is safe: a {@code Long}, or a {@code Double}
+   * with no fractional part (as Avro writers in other languages may write an integer, see
+   * {@code schemas/TOPICS.md}).
+   *
+   * @param name the argument's name
+   * @return its value
+   * @throws NodeException.CallerException (CALLER) when it is absent, not a number, or a double with
+   *     a fraction or outside the {@code long} range, naming the argument
+   */
+  public long argLong(String name) {
+    Object v = args.get(name);
+    if (v instanceof Long l) {
+      return l;
+    }
+    if (v instanceof Double d && d == Math.rint(d) && Math.abs(d) < 0x1p63) {
+      return d.longValue();
+    }
+    throw new NodeException.CallerException("argument '" + name + "' must be a whole number, was "
+        + (v == null ? "absent" : v.getClass().getSimpleName() + " " + v));
+  }
+
+  /**
+   * One argument as a {@code double}: a {@code Double}, or a {@code Long} widened.
+   *
+   * @param name the argument's name
+   * @return its value
+   * @throws NodeException.CallerException (CALLER) when it is absent or not a number, naming the argument
+   */
+  public double argDouble(String name) {
+    Object v = args.get(name);
+    if (v instanceof Double d) {
+      return d;
+    }
+    if (v instanceof Long l) {
+      return l;
+    }
+    throw new NodeException.CallerException("argument '" + name + "' must be a number, was "
+        + (v == null ? "absent" : v.getClass().getSimpleName() + " " + v));
+  }
+
   /** The payloads, unmodifiable, in the order they were added. */
   public List<Payload> payloads() {
     return payloads;
