@@ -1,6 +1,7 @@
 package io.fedstream.launcher;
 
 import io.fedstream.launcher.PlatformDir.Part;
+import io.fedstream.platform.BrokerSecurity;
 import io.fedstream.platform.ChildJvm;
 import io.fedstream.platform.EmbeddedBroker;
 import io.fedstream.platform.EmbeddedRegistry;
@@ -37,7 +38,10 @@ final class EmbeddedPlatform {
   static final Duration STOP_GRACE = Duration.ofSeconds(30);
 
   /** What {@code up} was asked for. Ports: 0 picks a free one. */
-  record Options(Path dataDir, int kafkaPort, int controllerPort, int registryPort) {
+  record Options(Path dataDir, int kafkaPort, int controllerPort, int registryPort, boolean secure) {
+    Options(Path dataDir, int kafkaPort, int controllerPort, int registryPort) {
+      this(dataDir, kafkaPort, controllerPort, registryPort, false);
+    }
   }
 
   /** Where a running platform is. */
@@ -111,11 +115,13 @@ final class EmbeddedPlatform {
     }
     dir.clearState();
 
+    BrokerSecurity security = SecuredPlatform.security(dir, o.secure());
     EmbeddedBroker broker = EmbeddedBroker.builder(dir.root)
         .kafkaPort(kafkaPort)
         .controllerPort(controllerPort)
         .readyTimeout(READY_BOUND)
         .detached(true)
+        .security(security)
         .build();
     List<ProcessHandle> started = new ArrayList<>();
     // Interrupted (Ctrl-C) before everything is ready: stop what was started rather than leave half a platform.
@@ -144,9 +150,14 @@ final class EmbeddedPlatform {
           started.add(broker.process());
         }
         dir.writePid(Part.BROKER, broker.pid());
+        if (security != null) {
+          // Secured: the router's principal needs its ACLs before its first call, so it starts after them.
+          broker.awaitReady();
+          SecuredPlatform.grantRouter(broker.bootstrapServers(), security, DEFAULT_NAMESPACE);
+        }
         // The router's JVM starts while the broker does: its first Admin calls wait (bounded) for the
         // broker, so its JVM start-up overlaps the broker's. It reaches the registry lazily.
-        ProcessHandle router = startRouter(dir, broker.bootstrapServers(), EmbeddedRegistry.url(registryPort));
+        ProcessHandle router = startRouter(dir, broker.bootstrapServers(), EmbeddedRegistry.url(registryPort), security);
         synchronized (started) {
           started.add(router);
         }
@@ -164,6 +175,10 @@ final class EmbeddedPlatform {
       state.setProperty(PlatformDir.REGISTRY_URL, e.registryUrl());
       state.setProperty(PlatformDir.NAMESPACE, DEFAULT_NAMESPACE);
       state.setProperty(PlatformDir.STARTED_AT, Instant.now().toString());
+      if (security != null) {
+        state.setProperty(PlatformDir.SECURITY, "SASL_SSL");
+        SecuredPlatform.writeAdminConfig(dir, security);
+      }
       dir.writeState(state);
       removeHook(abort);
       return new Started(e, true, since(t0), readyAfter);
@@ -261,8 +276,11 @@ final class EmbeddedPlatform {
     }
   }
 
-  private static ProcessHandle startRouter(PlatformDir dir, String bootstrap, String registryUrl) {
+  private static ProcessHandle startRouter(PlatformDir dir, String bootstrap, String registryUrl, BrokerSecurity security) {
     Properties conf = new Properties();
+    if (security != null) {
+      security.clientProperties(security.router()).forEach((k, v) -> conf.setProperty(k, v.toString()));
+    }
     conf.setProperty("bootstrap.servers", bootstrap);
     conf.setProperty("fedstream.registry.url", registryUrl);
     conf.setProperty("fedstream.namespace", DEFAULT_NAMESPACE);

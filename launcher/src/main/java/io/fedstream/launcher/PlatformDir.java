@@ -31,6 +31,8 @@ final class PlatformDir {
   static final String REGISTRY_URL = "registry.url";
   static final String NAMESPACE = "namespace";
   static final String STARTED_AT = "started.at";
+  /** Set (to the client protocol, SASL_SSL) when the platform runs secured. */
+  static final String SECURITY = "security.protocol";
 
   final Path root;
 

@@ -13,6 +13,7 @@ import picocli.CommandLine.Model.CommandSpec;
 @Command(name = "up", mixinStandardHelpOptions = true,
     description = {"Start the embedded platform on 127.0.0.1: a Kafka broker (KRaft), a schema registry and the"
         + " router, each in its own JVM. Returns once all three are ready and leaves them running.",
+        "With --secure: TLS and SCRAM for every client, ACLs for every action (docs/security.md).",
         "If the platform of this data directory already runs, says so and exits 0."})
 final class UpCommand implements Callable<Integer> {
 
@@ -38,6 +39,12 @@ final class UpCommand implements Callable<Integer> {
     out.println("  bootstrap servers: " + s.endpoints().bootstrapServers());
     out.println("  schema registry:   " + s.endpoints().registryUrl());
     out.println("  data directory:    " + s.endpoints().dataDir());
+    if (io.fedstream.platform.BrokerSecurity.isPrepared(s.endpoints().dataDir())) {
+      java.nio.file.Path sec = s.endpoints().dataDir().resolve("security");
+      out.println("  secured:           SASL_SSL, SCRAM-SHA-512, ACLs required; CA " + sec.resolve("ca.pem"));
+      out.println("  operator settings: " + sec.resolve("admin.properties") + " (User:admin; keep private)");
+      out.println("Add a site with: fedstream site add ID" + dataDirHint());
+    }
     out.println("Stop it with: fedstream down" + dataDirHint());
     return 0;
   }

@@ -2,7 +2,10 @@ package io.fedstream.node;
 
 import io.fedstream.node.internal.NodeHostImpl;
 import java.time.Duration;
+import java.util.Collection;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.function.Function;
 import reactor.core.Disposable;
@@ -34,6 +37,15 @@ public interface Node extends AutoCloseable {
     return NodeHostImpl.standalone(config);
   }
 
+  /**
+   * A standalone node from a spec: the spec gives the id, groups, roles, relationships and
+   * interceptors ({@link NodeConfig#NODE_ID} and {@link NodeConfig#GROUPS} are ignored); the host
+   * id is {@link NodeConfig#HOST_ID}, else the node id.
+   */
+  static Node create(NodeConfig config, NodeSpec spec) {
+    return NodeHostImpl.standalone(config, spec);
+  }
+
   /** This node's id. */
   String id();
 
@@ -42,6 +54,36 @@ public interface Node extends AutoCloseable {
 
   /** The groups it belongs to. */
   Set<String> groups();
+
+  /** What this node is now: its spec, with the relationships as last changed. */
+  NodeSpec spec();
+
+  /**
+   * Replaces the node's relationships. The change applies at once; a heartbeat carrying it goes
+   * out at once (if the node has started), so every host sees it within a round trip. The Mono
+   * completes when that heartbeat is acknowledged (subscribing is optional); it fails with {@link
+   * ErrorCode#UNAVAILABLE} if the heartbeat cannot be written (the next one retries).
+   *
+   * @param relationships relationship name to role instance ids
+   * @throws IllegalArgumentException if a name or id is blank
+   */
+  Mono<Void> updateRelationships(Map<String, ? extends Collection<String>> relationships);
+
+  /** Adds one role instance to a relationship; as {@link #updateRelationships(Map)}. */
+  Mono<Void> addRelationship(String name, String instanceId);
+
+  /** Removes one role instance from a relationship (the name goes when it has none left); as {@link #updateRelationships(Map)}. */
+  Mono<Void> removeRelationship(String name, String instanceId);
+
+  /**
+   * What an alive node of the namespace announced in its last heartbeat (groups, roles,
+   * relationships), or empty if it is not alive. Its changes arrive as {@link
+   * PresenceEvent.Type#UPDATED} events on {@link #presence()}.
+   */
+  Optional<MemberInfo> memberInfo(String nodeId);
+
+  /** Every alive node of the namespace with what it announced. */
+  List<MemberInfo> memberInfos();
 
   /**
    * Starts the node (for a standalone node: its host): creates missing topics, positions the
@@ -110,16 +152,26 @@ public interface Node extends AutoCloseable {
   Mono<Void> replyError(Message request, ErrorCode code, String reason);
 
   /**
-   * Handles every message with this tag: requests get the handler's message as their reply (an
-   * empty Mono replies with no content; a {@link NodeException} replies with its code; any other
-   * exception replies {@link ErrorCode#HANDLER}); other messages just run the handler. The
-   * handler is invoked on the host's poll thread, in arrival order, like a WebFlux handler on its
-   * event loop: it must not block. Put blocking or long work in the returned Mono with {@code
-   * subscribeOn(...)}; handlers that do so run concurrently. Dispose the result to stop.
+   * Handles every message with this tag on the host's handler pool ({@link ServeOptions#workers()}):
+   * {@link #serve(String, Function, ServeOptions)}.
    *
    * @throws IllegalStateException if the tag already has a handler
    */
   Disposable serve(String tag, Function<Message, Mono<Message>> handler);
+
+  /**
+   * Handles every message with this tag: requests get the handler's message as their reply (an
+   * empty Mono replies with no content; a {@link NodeException} replies with its code; any other
+   * exception, thrown or signalled, replies {@link ErrorCode#HANDLER}); other messages just run
+   * the handler. Where it runs is chosen by {@code options}: by default on the host's bounded
+   * handler pool, where it may block; messages from one caller reach it one at a time in arrival
+   * order and their replies go out in that order, while messages from different callers run
+   * concurrently (so the handler must be thread-safe). {@link ServeOptions#pollThread()} runs it
+   * on the poll thread in arrival order, for handlers that never block. Dispose the result to stop.
+   *
+   * @throws IllegalStateException if the tag already has a handler
+   */
+  Disposable serve(String tag, Function<Message, Mono<Message>> handler, ServeOptions options);
 
   /**
    * Sends different requests to several nodes and gathers the replies under a policy.

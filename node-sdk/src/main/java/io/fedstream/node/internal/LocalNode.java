@@ -5,10 +5,13 @@ import io.fedstream.node.ErrorCode;
 import io.fedstream.node.EventSubscription;
 import io.fedstream.node.GatherPolicy;
 import io.fedstream.node.Gathered;
+import io.fedstream.node.MemberInfo;
 import io.fedstream.node.Message;
 import io.fedstream.node.Node;
 import io.fedstream.node.NodeException;
+import io.fedstream.node.NodeSpec;
 import io.fedstream.node.PresenceEvent;
+import io.fedstream.node.ServeOptions;
 import io.fedstream.node.Tracked;
 import io.fedstream.node.Trigger;
 import io.fedstream.schemas.Topics;
@@ -19,8 +22,10 @@ import java.util.HashMap;
 import java.util.Iterator;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Collection;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import java.util.function.Function;
 import reactor.core.Disposable;
@@ -39,13 +44,15 @@ final class LocalNode implements Node {
   final String[] groups;
   private final NodeHostImpl host;
   private final boolean standalone;
+  final Interceptors interceptors;
   volatile boolean attached;
+  private volatile NodeSpec spec;
 
   // Inbound state, guarded by this.
   private ArrayDeque<Delivery> queue;
   private FluxSink<Delivery> receiver;
   private Map<String, FluxSink<Delivery>> sessions;
-  private Map<String, Function<Message, Mono<Message>>> handlers;
+  private Map<String, Served> handlers;
   private boolean draining;
   // Deliveries a subscription's sink has taken but not yet handed to its subscriber or given back
   // (publishOn prefetches them). A cancelled subscription gives them back asynchronously; until it
@@ -56,11 +63,17 @@ final class LocalNode implements Node {
   private boolean closed;
   private volatile Routed routed;
 
-  LocalNode(String id, String[] groups, NodeHostImpl host, boolean standalone) {
-    this.id = id;
+  /** A handler and where it runs. */
+  record Served(Function<Message, Mono<Message>> handler, ServeOptions options) {
+  }
+
+  LocalNode(NodeSpec spec, String[] groups, NodeHostImpl host, boolean standalone) {
+    this.id = spec.id();
     this.groups = groups;
     this.host = host;
     this.standalone = standalone;
+    this.spec = spec;
+    this.interceptors = Interceptors.of(host.config.interceptors(), spec.interceptors());
   }
 
   NodeHostImpl host() {
@@ -83,6 +96,67 @@ final class LocalNode implements Node {
   }
 
   @Override
+  public NodeSpec spec() {
+    return spec;
+  }
+
+  @Override
+  public Mono<Void> updateRelationships(Map<String, ? extends Collection<String>> relationships) {
+    Objects.requireNonNull(relationships, "relationships");
+    synchronized (host.heartbeatLock) {
+      spec = spec.withRelationships(relationships);
+    }
+    return announce();
+  }
+
+  @Override
+  public Mono<Void> addRelationship(String name, String instanceId) {
+    synchronized (host.heartbeatLock) {
+      spec = spec.toBuilder().relationship(name, instanceId).build();
+    }
+    return announce();
+  }
+
+  @Override
+  public Mono<Void> removeRelationship(String name, String instanceId) {
+    Objects.requireNonNull(name, "name");
+    Objects.requireNonNull(instanceId, "instanceId");
+    synchronized (host.heartbeatLock) {
+      Map<String, Set<String>> rel = new java.util.LinkedHashMap<>();
+      spec.relationships().forEach((k, v) -> {
+        Set<String> ids = new LinkedHashSet<>(v);
+        if (k.equals(name)) {
+          ids.remove(instanceId);
+        }
+        if (!ids.isEmpty()) {
+          rel.put(k, ids);
+        }
+      });
+      spec = spec.withRelationships(rel);
+    }
+    return announce();
+  }
+
+  /** Sends a heartbeat with the current spec now (if attached); the Mono completes on its acknowledgement. */
+  private Mono<Void> announce() {
+    if (!attached) {
+      return Mono.empty();
+    }
+    return Mono.fromFuture(host.heartbeat(this, io.fedstream.avro.PresenceStatus.ALIVE))
+        .onErrorMap(e -> new NodeException(ErrorCode.UNAVAILABLE, "heartbeat of '" + id + "' failed: " + e, e));
+  }
+
+  @Override
+  public Optional<MemberInfo> memberInfo(String nodeId) {
+    return host.presence.info(nodeId);
+  }
+
+  @Override
+  public List<MemberInfo> memberInfos() {
+    return host.presence.infos();
+  }
+
+  @Override
   public Mono<Void> start() {
     return host.start().then(host.attach(this));
   }
@@ -92,7 +166,7 @@ final class LocalNode implements Node {
   @Override
   public Mono<Void> send(Message message) {
     Message m = prepare(message, Message.Kind.MESSAGE, true);
-    return host.send(host.mailbox, m.destination().get(), m);
+    return out(host.mailbox, m.destination().get(), m, true);
   }
 
   @Override
@@ -100,7 +174,7 @@ final class LocalNode implements Node {
     Message m = prepare(message, message.sessionType() == Message.SessionType.TASK ? Message.Kind.REQUEST
         : Message.Kind.MESSAGE, true);
     // Sent at once; the acknowledgement hops to a delivery thread only for those who ask for it.
-    Mono<Void> sent = host.send(host.mailbox, m.destination().get(), m, false).cache();
+    Mono<Void> sent = out(host.mailbox, m.destination().get(), m, false).cache();
     sent.subscribe(null, e -> { });
     Mono<Void> acked = sent.publishOn(host.delivery);
     return new Tracked() {
@@ -137,13 +211,12 @@ final class LocalNode implements Node {
   Mono<Message> rawRequest(Message message, Duration deadline) {
     return Mono.defer(() -> {
       Message m = prepare(message.toBuilder().sessionType(Message.SessionType.TASK)
-          .deadline(Instant.now().plus(deadline)).attribute(Calls.CALL_ATTRIBUTE, "1").build(),
-          Message.Kind.REQUEST, true);
+          .deadline(Instant.now().plus(deadline)).build(), Message.Kind.REQUEST, true, true);
       String dest = m.destination().get();
       long start = System.nanoTime();
       return host.awaitAlive(dest, deadline)
           .then(host.calls.call(m.id(), "request '" + m.tag() + "' to " + dest, deadline,
-              host.send(host.mailbox, dest, m, false), host.timer))
+              out(host.mailbox, dest, m, false), host.timer))
           .doOnSuccess(r -> host.metrics.requestLatency.record(System.nanoTime() - start,
               java.util.concurrent.TimeUnit.NANOSECONDS));
     });
@@ -162,15 +235,12 @@ final class LocalNode implements Node {
     if (to == null) {
       throw new IllegalArgumentException("The request has neither a reply-to nor a source; it was not received.");
     }
-    Message.Builder b = reply.toBuilder().to(to).inReplyTo(request.id()).sessionId(request.sessionId())
+    Message.Builder b = reply.toBuilder().to(to).sessionId(request.sessionId())
         .sessionType(request.sessionType()).deadline(request.deadline().orElse(null))
         .traceparent(Trace.child(request.traceparent().orElse(null)));
-    String call = request.attributes().get(Calls.CALL_ATTRIBUTE);
-    if (call != null) {
-      b.attribute(Calls.CALL_ATTRIBUTE, call);
-    }
-    Message m = prepare(b.build(), Message.Kind.REPLY, false);
-    return host.send(host.mailbox, to, m, hop);
+    Wire.inReplyTo(b, request.id());
+    Message m = prepare(b, Message.Kind.REPLY, Wire.isCall(request));
+    return out(host.mailbox, to, m, hop);
   }
 
   @Override
@@ -220,13 +290,16 @@ final class LocalNode implements Node {
   }
 
   private static Message errorReply(String dest, String tag, ErrorCode code, String reason) {
-    return Message.builder().tag(tag).source(dest).kind(Message.Kind.REPLY).error(code, reason).build();
+    Message.Builder b = Message.builder().tag(tag).error(code, reason);
+    Wire.source(b, dest);
+    Wire.kind(b, Message.Kind.REPLY);
+    return b.build();
   }
 
   @Override
   public Mono<Void> broadcast(String group, Message message) {
     Message m = prepare(message.toBuilder().to(null).build(), Message.Kind.MESSAGE, false);
-    return host.sendToGroup(group, m);
+    return outToGroup(group, m);
   }
 
   @Override
@@ -236,27 +309,48 @@ final class LocalNode implements Node {
     return Mono.defer(() -> {
       Instant end = Instant.now().plus(deadline);
       Message m = prepare(request.toBuilder().to(null).sessionType(Message.SessionType.TASK).deadline(end)
-          .replyTo(id).attribute(Calls.CALL_ATTRIBUTE, "1").build(), Message.Kind.REQUEST, false);
+          .replyTo(id).build(), Message.Kind.REQUEST, false, true);
       Set<String> expected = new LinkedHashSet<>(host.presence.members(io.fedstream.schemas.Topics.normalise(group)));
       expected.remove(id);
-      Flux<Message> replies = host.calls.collect(m.id(), deadline, host.sendToGroup(group, m), host.timer);
+      Flux<Message> replies = host.calls.collect(m.id(), deadline, outToGroup(group, m), host.timer);
       return Gatherer.gather(expected, policy, deadline, replies,
           dest -> retry(request.toBuilder().to(dest).sessionId(m.sessionId()).build(), end), host.timer)
           .publishOn(host.delivery);
     });
   }
 
-  /** Fills in source, kind and trace; checks the destination. */
+  /** Fills in the wire-only fields (source, kind, creation time) and the trace; checks the destination. */
   private Message prepare(Message message, Message.Kind kind, boolean needsDestination) {
+    return prepare(message, kind, needsDestination, false);
+  }
+
+  private Message prepare(Message message, Message.Kind kind, boolean needsDestination, boolean call) {
     Objects.requireNonNull(message, "message");
     if (needsDestination && message.destination().isEmpty()) {
       throw new IllegalArgumentException("Message '" + message.tag() + "' has no destination: call to(nodeId).");
     }
-    Message.Builder b = message.toBuilder().source(id).kind(kind);
-    if (message.traceparent().isEmpty()) {
-      b.traceparent(Trace.newTraceparent());
-    }
+    Message.Builder b = message.toBuilder();
+    TraceInterceptor.stamp(message, b);
+    return prepare(b, kind, call);
+  }
+
+  /** The last step of every send's one build: wire-only fields on a builder. */
+  private Message prepare(Message.Builder b, Message.Kind kind, boolean call) {
+    Wire.source(b, id);
+    Wire.kind(b, kind);
+    Wire.createdAt(b, Instant.now());
+    Wire.call(b, call);
     return b.build();
+  }
+
+  /** Sends through the outbound interceptors; an interceptor's failure fails this send alone. */
+  private Mono<Void> out(String topic, String key, Message m, boolean hop) {
+    return Mono.defer(() -> host.send(topic, key, interceptors.outbound(id, topic, m), hop));
+  }
+
+  private Mono<Void> outToGroup(String group, Message m) {
+    return Mono.defer(() -> host.sendToGroup(group,
+        interceptors.outbound(id, io.fedstream.schemas.Topics.group(host.namespace, group), m)));
   }
 
   private static void requirePositive(Duration d) {
@@ -348,14 +442,21 @@ final class LocalNode implements Node {
 
   @Override
   public Disposable serve(String tag, Function<Message, Mono<Message>> handler) {
+    return serve(tag, handler, ServeOptions.workers());
+  }
+
+  @Override
+  public Disposable serve(String tag, Function<Message, Mono<Message>> handler, ServeOptions options) {
     Objects.requireNonNull(tag, "tag");
     Objects.requireNonNull(handler, "handler");
+    Objects.requireNonNull(options, "options");
+    Served served = new Served(handler, options);
     List<Delivery> waiting = new java.util.ArrayList<>();
     synchronized (this) {
       if (handlers == null) {
         handlers = new HashMap<>(4);
       }
-      if (handlers.putIfAbsent(tag, handler) != null) {
+      if (handlers.putIfAbsent(tag, served) != null) {
         throw new IllegalStateException("Tag '" + tag + "' of node '" + id + "' already has a handler.");
       }
       if (queue != null) {
@@ -368,10 +469,10 @@ final class LocalNode implements Node {
         }
       }
     }
-    waiting.forEach(d -> host.runHandler(this, handler, d));
+    waiting.forEach(d -> host.runHandler(this, served, d));
     return () -> {
       synchronized (this) {
-        handlers.remove(tag, handler);
+        handlers.remove(tag, served);
       }
     };
   }
@@ -395,7 +496,8 @@ final class LocalNode implements Node {
     }
     Objects.requireNonNull(event, "event");
     Message m = prepare(event.toBuilder().to(null).tag(c).build(), Message.Kind.EVENT, false);
-    return host.sendEvent(Topics.events(host.namespace, r), r, c, instance, m);
+    String topic = Topics.events(host.namespace, r);
+    return Mono.defer(() -> host.sendEvent(topic, r, c, instance, interceptors.outbound(id, topic, m)));
   }
 
 
@@ -480,7 +582,7 @@ final class LocalNode implements Node {
       }
       return;
     }
-    Function<Message, Mono<Message>> h;
+    Served h;
     synchronized (this) {
       h = handlers == null ? null : handlers.get(d.message.tag());
       if (h == null) {

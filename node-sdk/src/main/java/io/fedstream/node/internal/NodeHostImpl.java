@@ -12,6 +12,7 @@ import io.fedstream.node.Node;
 import io.fedstream.node.NodeConfig;
 import io.fedstream.node.NodeException;
 import io.fedstream.node.NodeHost;
+import io.fedstream.node.NodeSpec;
 import io.fedstream.node.Payload;
 import io.fedstream.schemas.TopicSettings;
 import io.fedstream.schemas.Topics;
@@ -99,6 +100,9 @@ public final class NodeHostImpl implements NodeHost {
   final Calls calls = new Calls();
   final PresenceTable presence = new PresenceTable();
   final Metrics metrics;
+  /** Held while a heartbeat is built and handed to the producer, and while a node's spec changes. */
+  final Object heartbeatLock = new Object();
+  private final HandlerLanes lanes;
 
   private final MeterRegistry meterRegistry;
   private final Map<String, LocalNode> nodes = new ConcurrentHashMap<>();
@@ -145,6 +149,7 @@ public final class NodeHostImpl implements NodeHost {
     this.timer = Schedulers.newSingle("fedstream-" + hostId + "-timer", true);
     this.delivery = Schedulers.newBoundedElastic(config.deliveryThreads(), 100_000, "fedstream-" + hostId + "-deliver",
         60, true);
+    this.lanes = new HandlerLanes(hostId, config.handlerThreads(), timer);
   }
 
   /** A host (see {@link NodeHost#create}). */
@@ -157,28 +162,41 @@ public final class NodeHostImpl implements NodeHost {
     if (config.nodeId().isEmpty()) {
       throw new IllegalArgumentException("Node id required: set " + NodeConfig.NODE_ID + ".");
     }
-    NodeHostImpl host = new NodeHostImpl(config);
-    return host.add(config.nodeId(), config.groups(), true);
+    return standalone(config, NodeSpec.of(config.nodeId(), config.groups()));
+  }
+
+  /** A standalone node of a spec; the host id is the config's, else the node id. */
+  public static Node standalone(NodeConfig config, NodeSpec spec) {
+    java.util.Objects.requireNonNull(spec, "spec");
+    NodeConfig c = config.hostId().isEmpty() ? config.toBuilder().nodeId(spec.id()).build() : config;
+    NodeHostImpl host = new NodeHostImpl(c);
+    return host.add(spec, true);
   }
 
   @Override
   public Node addNode(String nodeId, Collection<String> groups) {
-    return add(nodeId, groups, false);
-  }
-
-  private LocalNode add(String nodeId, Collection<String> groups, boolean standalone) {
     if (nodeId == null || !nodeId.matches("[A-Za-z0-9._:-]{1,200}")) {
       throw new IllegalArgumentException("Node id '" + nodeId + "' is not valid: use letters, digits, '.', '_', ':'"
           + " and '-', at most 200 characters.");
     }
+    return add(NodeSpec.of(nodeId, groups), false);
+  }
+
+  @Override
+  public Node addNode(NodeSpec spec) {
+    return add(java.util.Objects.requireNonNull(spec, "spec"), false);
+  }
+
+  private LocalNode add(NodeSpec spec, boolean standalone) {
+    String nodeId = spec.id();
     Set<String> gs = new LinkedHashSet<>();
-    for (String g : groups) {
+    for (String g : spec.groups()) {
       gs.add(Topics.requireName("group", g));
     }
     if (closed) {
       throw new IllegalStateException("Host '" + hostId + "' is closed.");
     }
-    LocalNode n = new LocalNode(nodeId, gs.toArray(new String[0]), this, standalone);
+    LocalNode n = new LocalNode(spec, gs.toArray(new String[0]), this, standalone);
     if (nodes.putIfAbsent(nodeId, n) != null) {
       throw new IllegalArgumentException("Node '" + nodeId + "' is already hosted by '" + hostId + "'.");
     }
@@ -383,6 +401,7 @@ public final class NodeHostImpl implements NodeHost {
     if (seen != null) {
       seen.close();
     }
+    lanes.shutdown();
     timer.dispose();
     delivery.dispose();
     LOG.info("host {} closed", hostId);
@@ -693,7 +712,7 @@ public final class NodeHostImpl implements NodeHost {
       token.retain();
     }
     for (LocalNode n : to) {
-      dispatch(n, m, token, now);
+      dispatch(n, m, token, now, r);
     }
     return true;
   }
@@ -728,11 +747,19 @@ public final class NodeHostImpl implements NodeHost {
     return EnvelopeCodec.toMessage(e, payloads, error);
   }
 
-  private void dispatch(LocalNode n, Message m, Offsets.Token token, long now) {
-    String key = n.id + '|' + m.id();
+  private void dispatch(LocalNode n, Message received, Offsets.Token token, long now, ConsumerRecord<String, byte[]> r) {
+    String key = n.id + '|' + received.id();
     if (!seen.firstTime(key)) {
       metrics.duplicates.increment();
       token.done();
+      return;
+    }
+    Message m;
+    try {
+      m = n.interceptors.inbound(n.id, r.topic(), received);
+    } catch (NodeException ex) {
+      new Delivery(received, token, key, seen).processed();
+      interceptorFailed(n, received, ex, r);
       return;
     }
     Delivery d = new Delivery(m, token, key, seen);
@@ -741,7 +768,7 @@ public final class NodeHostImpl implements NodeHost {
         d.processed();
         return;
       }
-      if (m.attributes().containsKey(Calls.CALL_ATTRIBUTE) || late(m, now)) {
+      if (Wire.isCall(m) || late(m, now)) {
         LOG.info("node {}: late reply {} to request {} from {} dropped (the caller gave up)", n.id, m.id(),
             m.inReplyTo().get(), m.source());
         metrics.lateReplies.increment();
@@ -762,12 +789,35 @@ public final class NodeHostImpl implements NodeHost {
     return m.deadline().map(dl -> dl.toEpochMilli() < now).orElse(false);
   }
 
+  /**
+   * An inbound interceptor failed on a message: a request gets an error reply, a reply completes
+   * its call with the error, anything else is dead-lettered. Nothing else is affected.
+   */
+  private void interceptorFailed(LocalNode n, Message m, NodeException ex, ConsumerRecord<String, byte[]> r) {
+    LOG.warn("node {}: inbound interceptor failed on {} '{}' from {}: {}", n.id, m.id(), m.tag(), m.source(),
+        ex.getMessage());
+    metrics.interceptorFailures.increment();
+    if (m.kind() == Message.Kind.REQUEST && (m.replyTo().isPresent() || m.source() != null)) {
+      n.replyError(m, ex.errorCode(), ex.reason(), false)
+          .subscribe(null, e -> LOG.warn("node {}: cannot reply to {}: {}", n.id, m.id(), e.toString()));
+      return;
+    }
+    if (m.kind() == Message.Kind.REPLY && m.inReplyTo().isPresent()
+        && calls.deliver(m.toBuilder().clearArgs().clearPayloads().error(ex.errorCode(), ex.reason()).build())) {
+      return;
+    }
+    deadLetter(r, ex.errorCode(), ex.reason());
+  }
+
   private void deadLetter(ConsumerRecord<String, byte[]> r, RuntimeException why) {
     String problem = why instanceof WireFormatException ? ((WireFormatException) why).problem().name() : "GARBAGE";
-    String reason = problem + ": " + why.getMessage();
+    deadLetter(r, ErrorCode.DECODE, problem + ": " + why.getMessage());
+  }
+
+  private void deadLetter(ConsumerRecord<String, byte[]> r, ErrorCode code, String reason) {
     LOG.warn("host {}: dead-lettering {}-{}@{}: {}", hostId, r.topic(), r.partition(), r.offset(), reason);
     Headers h = new RecordHeaders(r.headers().toArray());
-    h.add(new RecordHeader(io.fedstream.schemas.RecordHeaders.DLQ_CODE, ErrorCode.DECODE.name().getBytes(StandardCharsets.UTF_8)));
+    h.add(new RecordHeader(io.fedstream.schemas.RecordHeaders.DLQ_CODE, code.name().getBytes(StandardCharsets.UTF_8)));
     h.add(new RecordHeader(io.fedstream.schemas.RecordHeaders.DLQ_REASON, reason.getBytes(StandardCharsets.UTF_8)));
     h.add(new RecordHeader(io.fedstream.schemas.RecordHeaders.DLQ_TOPIC, r.topic().getBytes(StandardCharsets.UTF_8)));
     h.add(new RecordHeader(io.fedstream.schemas.RecordHeaders.DLQ_PARTITION,
@@ -785,29 +835,60 @@ public final class NodeHostImpl implements NodeHost {
 
   // ---------------------------------------------------------------- handlers
 
-  void runHandler(LocalNode n, java.util.function.Function<Message, Mono<Message>> handler, Delivery d) {
+  /**
+   * Runs a served handler: on a worker lane of its caller (the default) or, when opted in, here on
+   * the poll thread. A request's reply (or its error) goes out in the lane's request order.
+   */
+  void runHandler(LocalNode n, LocalNode.Served served, Delivery d) {
+    Message m = d.message;
+    if (served.options().onPollThread()) {
+      invoke(n, served.handler(), d, null);
+      return;
+    }
+    boolean request = m.kind() == Message.Kind.REQUEST;
+    long deadline = m.deadline().map(Instant::toEpochMilli).orElse(0L);
+    try {
+      lanes.submit(n.id + '|' + m.source(), request, deadline, slot -> invoke(n, served.handler(), d, slot));
+    } catch (java.util.concurrent.RejectedExecutionException e) {
+      d.processed(); // the host is closing
+    }
+  }
+
+  private void invoke(LocalNode n, java.util.function.Function<Message, Mono<Message>> handler, Delivery d,
+      HandlerLanes.Slot slot) {
     Message m = d.message;
     boolean request = m.kind() == Message.Kind.REQUEST;
-    // Invoked on the poll thread, as WebFlux invokes handlers on its event loop: a handler returns a
-    // Mono and must not block (blocking work goes to subscribeOn); the poll thread is non-blocking, so
-    // block() inside a handler fails at once. This saves a thread hand-off per request.
-    Mono.defer(() -> handler.apply(m))
-        .map(Optional::of)
-        .defaultIfEmpty(Optional.empty())
-        .flatMap(reply -> request
-            ? n.reply(m, reply.orElseGet(() -> Message.builder().tag(m.tag()).build()), false)
-            : Mono.<Void>empty())
-        .onErrorResume(e -> {
-          if (!request) {
-            LOG.warn("node {}: handler of '{}' failed on {}: {}", n.id, m.tag(), m.id(), e.toString());
-            return Mono.empty();
-          }
+    Mono<Optional<Message>> result = Mono.defer(() -> handler.apply(m)).map(Optional::of).defaultIfEmpty(Optional.empty());
+    if (!request) {
+      result.doFinally(s -> d.processed())
+          .subscribe(null, e -> LOG.warn("node {}: handler of '{}' failed on {}: {}", n.id, m.tag(), m.id(), e.toString()));
+      return;
+    }
+    result.subscribe(
+        reply -> answer(n, d, slot, () -> n.reply(m, reply.orElseGet(() -> Message.builder().tag(m.tag()).build()), false)),
+        e -> {
           ErrorCode code = e instanceof NodeException ? ((NodeException) e).errorCode() : ErrorCode.HANDLER;
           String reason = e instanceof NodeException ? ((NodeException) e).reason() : String.valueOf(e);
-          return n.replyError(m, code, reason, false);
-        })
-        .doFinally(s -> d.processed())
-        .subscribe(null, e -> LOG.error("node {}: cannot reply to {}: {}", n.id, m.id(), e.toString()));
+          answer(n, d, slot, () -> n.replyError(m, code, reason, false));
+        });
+  }
+
+  private static void answer(LocalNode n, Delivery d, HandlerLanes.Slot slot, java.util.function.Supplier<Mono<Void>> reply) {
+    Runnable send = () -> {
+      Mono<Void> sent;
+      try {
+        sent = reply.get();
+      } catch (RuntimeException e) {
+        sent = Mono.error(e);
+      }
+      sent.doFinally(s -> d.processed())
+          .subscribe(null, e -> LOG.error("node {}: cannot reply to {}: {}", n.id, d.message.id(), e.toString()));
+    };
+    if (slot == null) {
+      send.run();
+    } else {
+      slot.release(send);
+    }
   }
 
   // ---------------------------------------------------------------- sending
@@ -1180,10 +1261,27 @@ public final class NodeHostImpl implements NodeHost {
     }
   }
 
-  private CompletableFuture<Void> heartbeat(LocalNode n, PresenceStatus status) {
+  /** Sends a node's heartbeat with its current spec; completes on the broker's acknowledgement. */
+  CompletableFuture<Void> heartbeat(LocalNode n, PresenceStatus status) {
     CompletableFuture<Void> f = new CompletableFuture<>();
-    Heartbeat hb = Heartbeat.newBuilder().setNodeId(n.id).setGroups(List.of(n.groups)).setRoles(List.of())
-        .setRelationships(Map.of()).setHost(hostId).setStartedAt(startedAt).setSentAt(Instant.now())
+    synchronized (heartbeatLock) {
+      heartbeat(n, status, f);
+    }
+    return f;
+  }
+
+  private void heartbeat(LocalNode n, PresenceStatus status, CompletableFuture<Void> f) {
+    NodeSpec spec = n.spec();
+    Map<String, List<String>> rel;
+    if (spec.relationships().isEmpty()) {
+      rel = Map.of();
+    } else {
+      rel = new java.util.LinkedHashMap<>();
+      spec.relationships().forEach((k, v) -> rel.put(k, List.copyOf(v)));
+    }
+    Heartbeat hb = Heartbeat.newBuilder().setNodeId(n.id).setGroups(List.of(n.groups))
+        .setRoles(spec.roles().isEmpty() ? List.of() : List.copyOf(spec.roles()))
+        .setRelationships(rel).setHost(hostId).setStartedAt(startedAt).setSentAt(Instant.now())
         .setIntervalMs(config.heartbeatIntervalMs()).setTimeoutMs(config.livenessTimeoutMs()).setStatus(status)
         .build();
     try {
@@ -1197,7 +1295,6 @@ public final class NodeHostImpl implements NodeHost {
     } catch (RuntimeException e) {
       f.completeExceptionally(e);
     }
-    return f;
   }
 
   // ---------------------------------------------------------------- client settings

@@ -2,6 +2,7 @@ package io.fedstream.node.internal;
 
 import io.fedstream.avro.Heartbeat;
 import io.fedstream.avro.PresenceStatus;
+import io.fedstream.node.MemberInfo;
 import io.fedstream.node.PresenceEvent;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -22,6 +23,8 @@ final class PresenceTable {
 
   private static final class Entry {
     String[] groups;
+    Set<String> roles = Set.of();
+    Map<String, Set<String>> relationships = Map.of();
     long lastMs;
     int timeoutMs;
     boolean alive;
@@ -54,6 +57,13 @@ final class PresenceTable {
       count(e.groups, -1);
       count(groups, 1);
     }
+    // (an UPDATED event follows below, once the entry holds the new values)
+    boolean changed = e.alive && !java.util.Arrays.equals(e.groups, groups);
+    Set<String> roles = hb.getRoles().isEmpty() ? Set.of() : Set.copyOf(hb.getRoles());
+    Map<String, Set<String>> rel = relationships(hb.getRelationships());
+    changed |= e.alive && (!roles.equals(e.roles) || !rel.equals(e.relationships));
+    e.roles = roles;
+    e.relationships = rel;
     e.groups = groups;
     e.lastMs = Math.max(e.lastMs, hb.getSentAt().toEpochMilli());
     e.timeoutMs = hb.getTimeoutMs();
@@ -62,7 +72,39 @@ final class PresenceTable {
       e.alive = true;
       count(e.groups, 1);
       emit(PresenceEvent.Type.JOINED, nodeId, e);
+    } else if (changed) {
+      emit(PresenceEvent.Type.UPDATED, nodeId, e);
     }
+  }
+
+  private static Map<String, Set<String>> relationships(Map<String, List<String>> in) {
+    if (in == null || in.isEmpty()) {
+      return Map.of();
+    }
+    Map<String, Set<String>> out = new HashMap<>();
+    in.forEach((k, v) -> out.put(k, Set.copyOf(v)));
+    return Map.copyOf(out);
+  }
+
+  /** What an alive node announced, if it is alive. */
+  synchronized java.util.Optional<MemberInfo> info(String nodeId) {
+    Entry e = table.get(nodeId);
+    return e == null || !e.alive ? java.util.Optional.empty() : java.util.Optional.of(info(nodeId, e));
+  }
+
+  /** Every alive node and what it announced. */
+  synchronized List<MemberInfo> infos() {
+    List<MemberInfo> out = new ArrayList<>();
+    table.forEach((id, e) -> {
+      if (e.alive) {
+        out.add(info(id, e));
+      }
+    });
+    return out;
+  }
+
+  private static MemberInfo info(String id, Entry e) {
+    return new MemberInfo(id, Set.copyOf(java.util.Arrays.asList(e.groups)), e.roles, e.relationships);
   }
 
   synchronized void expire(long nowMs) {
@@ -113,7 +155,8 @@ final class PresenceTable {
     Instant now = Instant.now();
     table.forEach((id, e) -> {
       if (e.alive) {
-        out.add(new PresenceEvent(PresenceEvent.Type.JOINED, id, Set.copyOf(java.util.Arrays.asList(e.groups)), now));
+        out.add(new PresenceEvent(PresenceEvent.Type.JOINED, id, Set.copyOf(java.util.Arrays.asList(e.groups)), now,
+            e.roles, e.relationships));
       }
     });
     return out;
@@ -130,6 +173,7 @@ final class PresenceTable {
   }
 
   private void emit(PresenceEvent.Type type, String nodeId, Entry e) {
-    events.tryEmitNext(new PresenceEvent(type, nodeId, Set.copyOf(java.util.Arrays.asList(e.groups)), Instant.now()));
+    events.tryEmitNext(new PresenceEvent(type, nodeId, Set.copyOf(java.util.Arrays.asList(e.groups)), Instant.now(),
+        e.roles, e.relationships));
   }
 }

@@ -23,7 +23,7 @@ class ReassemblerTest {
   private static final int CHUNK = 1000;
   private final Offsets offsets = new Offsets();
   private final TopicPartition tp = new TopicPartition("ns.mailbox", 0);
-  private final Message parent = Message.builder().tag("model").source("a").to("b").build();
+  private final Message parent = WireBuilder.of(Message.builder()).tag("model").source("a").to("b").build();
   private long offset;
 
   private Envelope chunk(byte[] all, int i, byte[] override) {
