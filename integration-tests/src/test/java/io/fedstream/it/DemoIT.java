@@ -14,7 +14,7 @@ import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
-/** {@code fedstream demo}: one server and three clients exchange messages, on an existing cluster and embedded. */
+/** {@code fedstream demo messaging}: one server and three clients exchange messages, on an existing cluster and embedded. */
 @ExtendWith(FedStreamExtension.class)
 class DemoIT {
 
@@ -47,7 +47,7 @@ class DemoIT {
 
   @Test
   void demoRunsOnAnExistingCluster(Platform platform) throws Exception {
-    Cli.Result r = Cli.fedstream("demo", "--bootstrap", platform.bootstrapServers(), "--registry", platform.registryUrl(),
+    Cli.Result r = Cli.fedstream("demo", "messaging", "--bootstrap", platform.bootstrapServers(), "--registry", platform.registryUrl(),
         "--rounds", "2");
     assertEquals(0, r.exit(), r.toString());
     assertFederation(r.out(), 2);
@@ -59,7 +59,7 @@ class DemoIT {
     Path dataDir = Files.createTempDirectory("fedstream-demo-it");
     try {
       Path root = Path.of(System.getProperty("fedstream.repo.root"));
-      Cli.Result r = Cli.run(List.of("bash", root.resolve("fedstream").toString(), "demo", "--data-dir", dataDir.toString(),
+      Cli.Result r = Cli.run(List.of("bash", root.resolve("fedstream").toString(), "demo", "messaging", "--data-dir", dataDir.toString(),
           "--kafka-port", "0", "--controller-port", "0", "--registry-port", "0"),
           // The launcher was built by this very build; the script must not start a nested one.
           Map.of("FEDSTREAM_SKIP_BUILD", "1"));

@@ -29,7 +29,7 @@ import java.util.Objects;
  * them with the site's own key; opens what others sealed to it. Built on Google Tink only (HPKE,
  * Ed25519, AES-256-GCM, AES-GCM-HKDF streaming); no primitive is written here.
  *
- * <p>How a payload is sealed (whole, {@link #seal}; or as a stream, {@link #sealing}):
+ * <p>How a payload is sealed (whole, {@link #seal}; or as a stream, {@link #sealStream}):
  * <ol>
  *   <li>a fresh content key (a Tink AES-256-GCM keyset, or AES-GCM-HKDF with 1 MiB segments for a
  *       stream) encrypts the payload once, with the {@link Identity} as associated data;
@@ -43,7 +43,8 @@ import java.util.Objects;
  * segments (and the SDK's chunks that carry them) cannot be reordered, swapped, dropped or cut off
  * undetected.
  *
- * <p>Framing: {@code "FSS1"}, mode byte (1 whole, 2 stream), recipient count (2 bytes), per
+ * <p>Framing: {@code "FSS1"}, mode byte (1 whole, 2 stream), for a stream the plaintext size (8
+ * bytes, signed), recipient count (2 bytes), per
  * recipient its id (modified UTF-8, 2-byte length) and wrapped key (4-byte length), the signature
  * (2-byte length), then the ciphertext to the end.
  *
@@ -136,25 +137,44 @@ public final class Sealer {
   }
 
   /**
-   * Seals a stream: writes the header to {@code target} and returns a stream that encrypts what is
-   * written to it, segment by segment; close it to write the last segment.
+   * Prepares a sealed stream of {@code plaintextSize} bytes: builds and signs its header now; the
+   * ciphertext is made while {@link SealedStream#encrypt} is read, one 1 MiB segment at a time.
    *
    * @param id the envelope fields to bind
    * @param recipients who may open it
+   * @param plaintextSize the exact size of the plaintext (signed into the header)
+   * @return the sealed stream's header and sizes
+   */
+  public SealedStream sealStream(Identity id, Collection<SitePublicKeys> recipients, long plaintextSize) {
+    try {
+      KeysetHandle content = KeysetHandle.generateNew(KeyTemplates.get(Tink.CONTENT_STREAM));
+      ByteArrayOutputStream header = new ByteArrayOutputStream(256 + 128 * recipients.size());
+      writeHeader(new DataOutputStream(header), STREAM, id, content, recipients, sizeBytes(plaintextSize));
+      return new SealedStream(header.toByteArray(),
+          content.getPrimitive(RegistryConfiguration.get(), StreamingAead.class), id.encode(), plaintextSize);
+    } catch (GeneralSecurityException e) {
+      throw new IllegalStateException("cannot seal: " + e.getMessage(), e);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /**
+   * Seals a stream pushed into the returned stream: writes the header to {@code target}, then the
+   * ciphertext as the plaintext is written; close it to write the last segment.
+   *
+   * @param id the envelope fields to bind
+   * @param recipients who may open it
+   * @param plaintextSize the exact number of bytes that will be written
    * @param target where the sealed bytes go
    * @return the plaintext side
    * @throws IOException if the target fails
    */
-  public OutputStream sealing(Identity id, Collection<SitePublicKeys> recipients, OutputStream target) throws IOException {
-    try {
-      KeysetHandle content = KeysetHandle.generateNew(KeyTemplates.get(Tink.CONTENT_STREAM));
-      DataOutputStream out = new DataOutputStream(target);
-      writeHeader(out, STREAM, id, content, recipients, new byte[0]);
-      out.flush();
-      return content.getPrimitive(RegistryConfiguration.get(), StreamingAead.class).newEncryptingStream(target, id.encode());
-    } catch (GeneralSecurityException e) {
-      throw new IOException("cannot seal: " + e.getMessage(), e);
-    }
+  public OutputStream sealing(Identity id, Collection<SitePublicKeys> recipients, long plaintextSize, OutputStream target)
+      throws IOException {
+    SealedStream s = sealStream(id, recipients, plaintextSize);
+    target.write(s.header());
+    return s.encrypting(target);
   }
 
   /**
@@ -165,13 +185,13 @@ public final class Sealer {
    * @param id the envelope fields as received
    * @param sealed the sealed stream
    * @param sender the claimed source's public keys
-   * @return the plaintext stream
+   * @return the plaintext's size (as signed) and stream
    * @throws SealException if the header is not for this site or not signed by the source
    */
-  public InputStream opening(Identity id, InputStream sealed, SitePublicKeys sender) throws SealException {
+  public OpenedStream openStream(Identity id, InputStream sealed, SitePublicKeys sender) throws SealException {
     DataInputStream in = new DataInputStream(sealed);
     Header h = readHeader(in, STREAM, id);
-    boolean signed = h.verify(sender, id, new byte[0]);
+    boolean signed = h.verify(sender, id, sizeBytes(h.size()));
     KeysetHandle content = h.unwrap(own, id, signed);
     if (!signed) {
       throw badSignature(id);
@@ -179,7 +199,7 @@ public final class Sealer {
     try {
       InputStream plain = content.getPrimitive(RegistryConfiguration.get(), StreamingAead.class)
           .newDecryptingStream(in, id.encode());
-      return new java.io.FilterInputStream(plain) {
+      return new OpenedStream(h.size(), new java.io.FilterInputStream(plain) {
         @Override
         public int read() throws IOException {
           try {
@@ -197,10 +217,23 @@ public final class Sealer {
             throw tampered(id, e);
           }
         }
-      };
+      });
     } catch (GeneralSecurityException | IOException e) {
       throw new SealException(SealException.Reason.TAMPERED, "the stream of message " + id.messageId() + " does not open");
     }
+  }
+
+  /** Opens a sealed stream, for callers that know its size; see {@link #openStream}. */
+  public InputStream opening(Identity id, InputStream sealed, SitePublicKeys sender) throws SealException {
+    return openStream(id, sealed, sender).stream();
+  }
+
+  /** An opened sealed stream: the plaintext's size, as the sender signed it, and the plaintext. */
+  public record OpenedStream(long size, InputStream stream) {
+  }
+
+  private static byte[] sizeBytes(long size) {
+    return java.nio.ByteBuffer.allocate(8).putLong(size).array();
   }
 
   private static IOException tampered(Identity id, IOException e) {
@@ -234,6 +267,9 @@ public final class Sealer {
     byte[] signature = own.signer().sign(signedBytes(mode, id, recipientsSection, ciphertextDigest));
     out.write(MAGIC);
     out.writeByte(mode);
+    if (mode == STREAM) {
+      out.write(ciphertextDigest); // the plaintext size, 8 bytes, signed like a digest
+    }
     out.write(recipientsSection);
     out.writeShort(signature.length);
     out.write(signature);
@@ -254,6 +290,10 @@ public final class Sealer {
       byte[] magic = in.readNBytes(4);
       if (!Arrays.equals(magic, MAGIC) || in.readByte() != mode) {
         throw new IOException("not a sealed payload of this kind");
+      }
+      long size = mode == STREAM ? in.readLong() : -1;
+      if (mode == STREAM && size < 0) {
+        throw new IOException("negative size");
       }
       ByteArrayOutputStream sectionBytes = new ByteArrayOutputStream();
       DataOutputStream section = new DataOutputStream(sectionBytes);
@@ -283,7 +323,7 @@ public final class Sealer {
       if (sig.length != sigLen) {
         throw new IOException("cut");
       }
-      return new Header(mode, ids, wraps, sectionBytes.toByteArray(), sig);
+      return new Header(mode, size, ids, wraps, sectionBytes.toByteArray(), sig);
     } catch (IOException e) {
       throw new SealException(SealException.Reason.TAMPERED, "message " + id.messageId() + " from " + id.source()
           + " is not a well-formed sealed payload: " + e.getMessage());
@@ -298,7 +338,7 @@ public final class Sealer {
     }
   }
 
-  private record Header(byte mode, List<String> recipients, List<byte[]> wraps, byte[] section, byte[] signature) {
+  private record Header(byte mode, long size, List<String> recipients, List<byte[]> wraps, byte[] section, byte[] signature) {
 
     boolean verify(SitePublicKeys sender, Identity id, byte[] ciphertextDigest) {
       if (sender == null || !sender.siteId().equals(id.source())) {

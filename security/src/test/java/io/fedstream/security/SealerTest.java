@@ -109,10 +109,22 @@ class SealerTest {
     new Random(2).nextBytes(big);
     Identity s = id("alice", "bob");
     ByteArrayOutputStream out = new ByteArrayOutputStream();
-    try (OutputStream plain = new Sealer(ALICE).sealing(s, List.of(BOB.publicKeys()), out)) {
+    try (OutputStream plain = new Sealer(ALICE).sealing(s, List.of(BOB.publicKeys()), big.length, out)) {
       plain.write(big);
     }
     byte[] sealed = out.toByteArray();
+    // the pull form gives the same length, and its announced size is exact
+    SealedStream pulled = new Sealer(ALICE).sealStream(s, List.of(BOB.publicKeys()), big.length);
+    byte[] pulledBytes = pulled.encrypt(new ByteArrayInputStream(big)).readAllBytes();
+    assertEquals(pulled.size(), pulledBytes.length);
+    assertEquals(sealed.length, pulledBytes.length);
+    Sealer.OpenedStream opened = new Sealer(BOB).openStream(s, new ByteArrayInputStream(pulledBytes), ALICE.publicKeys());
+    assertEquals(big.length, opened.size());
+    assertArrayEquals(big, opened.stream().readAllBytes());
+    for (long n : new long[] {0, 1, (1 << 20) - 100, 1 << 20, 5L * (1 << 20) + 3}) {
+      SealedStream z = new Sealer(ALICE).sealStream(s, List.of(BOB.publicKeys()), n);
+      assertEquals(z.size(), z.encrypt(new ByteArrayInputStream(new byte[(int) n])).readAllBytes().length, "size " + n);
+    }
     try (InputStream in = new Sealer(BOB).opening(s, new ByteArrayInputStream(sealed), ALICE.publicKeys())) {
       assertArrayEquals(big, in.readAllBytes());
     }

@@ -176,4 +176,44 @@ final class PresenceTable {
     events.tryEmitNext(new PresenceEvent(type, nodeId, Set.copyOf(java.util.Arrays.asList(e.groups)), Instant.now(),
         e.roles, e.relationships));
   }
+
+  /**
+   * Completes once the node is alive; fails with {@code NOT_FOUND} after the shorter of the
+   * deadline and the liveness timeout.
+   */
+  reactor.core.publisher.Mono<Void> awaitAlive(String nodeId, java.time.Duration deadline, int livenessTimeoutMs,
+      String namespace, reactor.core.scheduler.Scheduler timer) {
+    return reactor.core.publisher.Mono.defer(() -> {
+      if (alive(nodeId)) {
+        return reactor.core.publisher.Mono.empty();
+      }
+      java.time.Duration wait = java.time.Duration.ofMillis(Math.min(deadline.toMillis(), livenessTimeoutMs));
+      return Flux.merge(events().filter(e -> e.type() == PresenceEvent.Type.JOINED && e.nodeId().equals(nodeId))
+                  .map(e -> true),
+              reactor.core.publisher.Mono.fromCallable(() -> alive(nodeId)).filter(b -> b))
+          .next()
+          .timeout(wait, reactor.core.publisher.Mono.error(() -> new io.fedstream.node.NodeException.NotFoundException(
+              "node '" + nodeId + "' is not alive in namespace '" + namespace + "' (no heartbeat within "
+                  + wait.toMillis() + " ms)")), timer)
+          .then();
+    });
+  }
+
+  /**
+   * Emits the group's alive members once there are at least {@code n}; fails with {@code
+   * TIMEOUT} after the deadline. Counted on every join (O(1)); the member set is built once the
+   * count is reached (building it per join made waiting for N members O(N^2) on the poll thread,
+   * which then lagged behind the heartbeats it had to read).
+   */
+  reactor.core.publisher.Mono<Set<String>> awaitMembers(String group, int n, java.time.Duration deadline,
+      reactor.core.scheduler.Scheduler timer) {
+    return Flux.merge(events().filter(e -> e.groups().contains(group)).map(e -> 0), reactor.core.publisher.Mono.just(0))
+        .filter(x -> count(group) >= n)
+        .map(x -> members(group))
+        .filter(s -> s.size() >= n)
+        .next()
+        .timeout(deadline, reactor.core.publisher.Mono.error(() -> new io.fedstream.node.NodeException.DeadlineExceededException(
+            "fewer than " + n + " members of group '" + group + "' alive after " + deadline.toMillis() + " ms: "
+                + members(group))), timer);
+  }
 }
