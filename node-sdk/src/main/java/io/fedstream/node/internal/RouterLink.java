@@ -130,6 +130,11 @@ final class RouterLink {
   /** Writes a subscription record keyed by its id; completes on the broker's acknowledgement. */
   private Mono<Void> writeSubscription(String id, String subscriber, EventSubscription s) {
     return Mono.defer(() -> {
+      if (Outbox.tooDeep(s.conditions())) {
+        return Mono.error(new io.fedstream.node.NodeException.CallerException("a condition of the subscription to "
+            + s.role() + "/" + s.channel() + " has a literal nested deeper than "
+            + io.fedstream.schemas.Limits.MAX_VALUE_DEPTH + " levels"));
+      }
       Map<String, io.fedstream.avro.Value> conditions = new LinkedHashMap<>();
       s.conditions().forEach((k, v) -> conditions.put(k, EnvelopeCodec.toValue(v)));
       io.fedstream.avro.Subscription rec = io.fedstream.avro.Subscription.newBuilder()
