@@ -82,8 +82,10 @@ final class Handlers {
         reply -> answer(node, d, slot,
             () -> node.reply(m, reply.orElseGet(() -> Message.builder().tag(m.tag()).build()), false)
                 // a reply that cannot be sent (too large, too deep) is the handler's fault, not the caller's
-                .onErrorResume(NodeException.CallerException.class, e -> node.replyError(m, ErrorCode.HANDLER,
-                    "the handler's reply could not be sent: " + e.reason(), false))),
+                // (sent from the timer thread: the failure arrives on a delivery task that is done)
+                .onErrorResume(NodeException.CallerException.class, e -> Mono.defer(() -> node.replyError(m,
+                    ErrorCode.HANDLER, "the handler's reply could not be sent: " + e.reason(), false))
+                    .subscribeOn(timer))),
         e -> {
           ErrorCode code = e instanceof NodeException ? ((NodeException) e).errorCode() : ErrorCode.HANDLER;
           String reason = e instanceof NodeException ? ((NodeException) e).reason() : String.valueOf(e);

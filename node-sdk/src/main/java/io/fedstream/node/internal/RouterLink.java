@@ -87,7 +87,12 @@ final class RouterLink {
         // the tombstone follows the record, even when the Flux is cancelled before the write is done
         sink.onDispose(() -> {
           r.removeSubscription(sid, sink);
-          written.onErrorResume(e -> Mono.empty()).doFinally(x -> outbox.tombstone(topic, sid)).subscribe();
+          // a record refused before it was written (CALLER) needs no tombstone
+          written.subscribe(null, e -> {
+            if (!(e instanceof io.fedstream.node.NodeException.CallerException)) {
+              outbox.tombstone(topic, sid);
+            }
+          }, () -> outbox.tombstone(topic, sid));
         });
         written.subscribe(null, sink::error);
       }, FluxSink.OverflowStrategy.BUFFER);
