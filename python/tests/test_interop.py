@@ -119,6 +119,14 @@ def test_events_from_java_through_the_router_with_conditions(node):
         assert nxt.args["a"] == 5
 
 
+def test_a_subscription_is_live_once_the_router_acknowledges_it(node):
+    with node.subscribe("java-src", "live", conditions={"a__ge": 0}) as events:
+        assert events.wait_live(60)
+        # emitted once, right after the acknowledgement: it must arrive
+        node.request("java", "emit", {"role": "java-src", "channel": "live", "a": 7}, timeout=30)
+        assert events.next_item(30).args["a"] == 7
+
+
 def test_python_events_reach_a_java_subscriber(node):
     deadline = time.time() + 60
     while time.time() < deadline:

@@ -238,6 +238,60 @@ public interface Node extends AutoCloseable {
   Flux<Message> subscribe(EventSubscription subscription);
 
   /**
+   * {@link #subscribe(EventSubscription)}, and tells when the subscription is live: the router
+   * acknowledges each subscription it accepted (a {@code REPLY} from {@code fedstream-router}, tag
+   * {@code fedstream.subscribe}, {@code inReplyTo} = the subscription id, no error) once the task
+   * that routes the channel has applied it, and {@code onLive} then runs, once, on the host's poll
+   * thread (keep it short; it must not block). Every matching event emitted after {@code onLive}
+   * ran reaches this Flux. A rejection fails the Flux and {@code onLive} never runs.
+   *
+   * @param subscription what to listen to
+   * @param onLive runs when the router has acknowledged the subscription
+   * @return the matching events, as {@link #subscribe(EventSubscription)}
+   */
+  Flux<Message> subscribe(EventSubscription subscription, Runnable onLive);
+
+  /**
+   * Serves channels of a role as one instance of it: reads each channel's topic
+   * {@code <ns>.channel.<role>.<channel>} (created on demand) in the consumer group
+   * {@code <ns>.role.<role>}, so that every instance of the role shares the calls (Kafka's own load
+   * balancing; at most as many instances get work as the topics have partitions, 6 by the
+   * contract). A {@code REQUEST} goes to its channel's handler, and the handler's message is the
+   * reply to the caller's mailbox (as with {@link #serve}: an empty Mono replies with no content, a
+   * {@link NodeException} replies with its code, any other exception with {@link
+   * ErrorCode#HANDLER}). A request past its deadline is dropped. The handler is invoked on the
+   * role's own consumer thread: put blocking work in the returned Mono ({@code subscribeOn});
+   * handlers that do so run concurrently (at most 64 calls in flight per role instance, then the
+   * consumer pauses). A call is handled at least once: a record whose handler had not finished
+   * when its partition moved to another instance is handled there again. Dispose the result to
+   * stop (the consumer leaves the group; its partitions go to the other instances).
+   *
+   * @param role the role (underscores become hyphens)
+   * @param handlers channel name (underscores become hyphens) to handler; not empty
+   * @return a handle that stops serving
+   * @throws IllegalArgumentException if a name is invalid or there is no handler
+   */
+  Disposable serveChannels(String role, java.util.Map<String, Function<Message, Mono<Message>>> handlers);
+
+  /**
+   * Sends a request to any instance of a role: a {@code REQUEST} on the channel topic
+   * {@code <ns>.channel.<role>.<channel>}, keyed by the request's id (so that calls spread over the
+   * partitions, hence over the instances), with this node as reply-to. Emits the reply, or fails
+   * as {@link #request(Message, Duration)} does, except that no instance being alive shows only as
+   * {@link NodeException.DeadlineExceededException} (the request waits in the topic until an
+   * instance reads it or its deadline passes). Payloads above {@link NodeConfig#CHUNK_SIZE} are
+   * refused: send those to a named node with {@link #request(Message, Duration)}.
+   *
+   * @param role the role (underscores become hyphens)
+   * @param channel the channel (underscores become hyphens); the request's tag
+   * @param request the request; its destination is ignored
+   * @param deadline how long to wait for the reply
+   * @throws IllegalArgumentException if a name is invalid, the deadline not positive or a payload
+   *     too large
+   */
+  Mono<Message> requestChannel(String role, String channel, Message request, Duration deadline);
+
+  /**
    * Registers a conditional event in the router's register table (MARO). On subscription it
    * writes a {@code ConditionalEvent} (a fresh registration id) to {@code <ns>.conditional-events};
    * the router counts the messages sent to this node and, each time the expression is met, sends a

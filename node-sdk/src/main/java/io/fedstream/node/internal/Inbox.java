@@ -279,6 +279,7 @@ final class Inbox {
 
   /** Ends the inbound streams; undelivered messages stay uncommitted, so a restart gets them again. */
   void closeInbound() {
+    RoleChannels.closeAll(node);
     Routed routedNow = routed;
     if (routedNow != null) {
       routedNow.closeAll();

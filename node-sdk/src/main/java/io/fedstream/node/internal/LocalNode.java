@@ -44,7 +44,7 @@ final class LocalNode implements Node, NodeSide {
   private final NodeHostImpl host;
   private final HostContext ctx;
   private final boolean standalone;
-  private final Interceptors interceptors;
+  final Interceptors interceptors;
   volatile boolean attached;
   private volatile NodeSpec spec;
 
@@ -330,7 +330,33 @@ final class LocalNode implements Node, NodeSide {
 
   @Override
   public Flux<Message> subscribe(EventSubscription subscription) {
-    return host.routerLink.subscribe(inbox, subscription);
+    return host.routerLink.subscribe(inbox, subscription, null);
+  }
+
+  @Override
+  public Flux<Message> subscribe(EventSubscription subscription, Runnable onLive) {
+    return host.routerLink.subscribe(inbox, subscription, onLive);
+  }
+
+  @Override
+  public Disposable serveChannels(String role, Map<String, Function<Message, Mono<Message>>> handlers) {
+    return RoleChannels.serve(host, this, role, handlers);
+  }
+
+  @Override
+  public Mono<Message> requestChannel(String role, String channel, Message request, Duration deadline) {
+    requirePositive(deadline);
+    String r = Topics.requireName("role", role);
+    String c = Topics.requireName("channel", channel);
+    RoleChannels.requireSmall(request, ctx.config.chunkSize());
+    return Mono.defer(() -> {
+      Message.Builder b = request.toBuilder().to(null).tag(c).replyTo(id).sessionType(Message.SessionType.TASK)
+          .deadline(Instant.now().plus(deadline));
+      Message m = prepare(request, b, Message.Kind.REQUEST, false, true);
+      String topic = Topics.channel(ctx.namespace, r, c);
+      return ctx.calls.call(m.id(), "call '" + c + "' of role " + r, deadline,
+          Mono.defer(() -> host.outbox.sendEnsured(topic, m.id(), intercept(topic, m))), ctx.timer);
+    }).flatMap(reply -> reply.error().isPresent() ? Mono.error(reply.error().get().toException()) : Mono.just(reply));
   }
 
   @Override

@@ -70,8 +70,8 @@ final class RouterLink {
     return Mono.defer(() -> outbox.sendEvent(topic, r, c, instance, node.intercept(topic, m)));
   }
 
-  /** See {@link io.fedstream.node.Node#subscribe(EventSubscription)}. */
-  Flux<Message> subscribe(Inbox inbox, EventSubscription subscription) {
+  /** See {@link io.fedstream.node.Node#subscribe(EventSubscription, Runnable)}; {@code onLive} may be null. */
+  Flux<Message> subscribe(Inbox inbox, EventSubscription subscription, Runnable onLive) {
     Objects.requireNonNull(subscription, "subscription");
     String topic = Topics.subscriptions(ctx.namespace);
     boolean once = subscription.mode() == EventSubscription.Mode.ONCE;
@@ -79,7 +79,7 @@ final class RouterLink {
       String sid = java.util.UUID.randomUUID().toString();
       Flux<Delivery> source = Flux.create(sink -> {
         Routed r = inbox.routed();
-        if (!r.addSubscription(sid, sink, once)) {
+        if (!r.addSubscription(sid, sink, once, onLive)) {
           sink.complete();
           return;
         }
