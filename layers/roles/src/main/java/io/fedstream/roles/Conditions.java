@@ -3,39 +3,25 @@ package io.fedstream.roles;
 import io.fedstream.node.EventSubscription;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
- * The conditions of an {@link EventHandler}: {@code key=literal} or {@code key__op=literal}, the
- * literal a JSON scalar. Keys and operators are then checked by the node API's shared grammar
+ * The conditions of an {@link EventHandler}: pairs of {@code key} or {@code key__op} and a literal
+ * written as a JSON scalar. Keys and operators are then checked by the node API's shared grammar
  * ({@link EventSubscription#conditions}), literals against their operators by the router.
  */
 final class Conditions {
-
-  private static final Pattern WITH_OPERATOR = Pattern.compile("(.+?__(?:==|>=|<=|>|<|eq|gt|ge|lt|le|contains))=(.*)");
 
   private Conditions() {
   }
 
   static Map<String, Object> parse(String[] written) {
+    if (written.length % 2 != 0) {
+      throw new IllegalArgumentException("Conditions are key, literal pairs, e.g. {\"a__gt\", \"1\", \"c\", \"\\\"16\\\"\"};"
+          + " got " + written.length + " items.");
+    }
     Map<String, Object> out = new LinkedHashMap<>();
-    for (String w : written) {
-      Matcher m = WITH_OPERATOR.matcher(w);
-      String key;
-      String literal;
-      if (m.matches()) {
-        key = m.group(1);
-        literal = m.group(2);
-      } else {
-        int eq = w.indexOf('=');
-        if (eq <= 0) {
-          throw new IllegalArgumentException("Condition '" + w + "' is not key=literal (e.g. a__gt=1, c=\"16\").");
-        }
-        key = w.substring(0, eq);
-        literal = w.substring(eq + 1);
-      }
-      out.put(key.trim(), literal(w, literal.trim()));
+    for (int i = 0; i < written.length; i += 2) {
+      out.put(written[i].trim(), literal(written[i], written[i + 1].trim()));
     }
     EventSubscription.to("r", "c").conditions(out); // the shared grammar: throws on a bad key or operator
     return out;

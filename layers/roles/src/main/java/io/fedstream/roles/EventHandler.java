@@ -30,9 +30,10 @@ public @interface EventHandler {
   SubscriptionMode mode() default SubscriptionMode.FOREVER;
 
   /**
-   * Conditions on the event's args, each {@code key=literal} or {@code key__op=literal} (operators
-   * {@code eq ==}, {@code gt >}, {@code ge >=}, {@code lt <}, {@code le <=}, {@code contains}); the
-   * literal is JSON: {@code a__gt=1}, {@code c="16"}, {@code ok=true}. ANDed; none means every event.
+   * Conditions on the event's args, as pairs: a key ({@code key} or {@code key__op}; operators
+   * {@code eq ==}, {@code gt >}, {@code ge >=}, {@code lt <}, {@code le <=}, {@code contains}) then
+   * its literal written as JSON: {@code {"a__gt", "1", "c", "\"16\""}}. ANDed; none means every
+   * event. Checked at deploy time.
    */
   String[] conditions() default {};
 }

@@ -190,11 +190,13 @@ public final class RoleNode implements AutoCloseable {
 
   /** The instances of a relationship now (empty if unknown). */
   public Set<RoleInstanceId> relationship(String name) {
-    Set<String> ids = node.spec().relationships().getOrDefault(Names.of(name), Set.of());
+    String n = Names.of(name);
     Set<RoleInstanceId> out = new LinkedHashSet<>();
-    for (String id : ids) {
-      out.add(RoleInstanceId.of(id));
-    }
+    node.spec().relationships().forEach((k, ids) -> {
+      if (Names.of(k).equals(n)) {
+        ids.forEach(id -> out.add(RoleInstanceId.of(id)));
+      }
+    });
     return out;
   }
 
@@ -225,6 +227,7 @@ public final class RoleNode implements AutoCloseable {
         return;
       }
       Map<String, Set<String>> all = new java.util.LinkedHashMap<>(node.spec().relationships());
+      all.keySet().removeIf(k -> Names.of(k).equals(name));
       Set<String> ids = new LinkedHashSet<>();
       before.forEach(i -> ids.add(i.toString()));
       if (ids.isEmpty()) {
