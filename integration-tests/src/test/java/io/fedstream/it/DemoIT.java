@@ -73,4 +73,27 @@ class DemoIT {
       Cli.killAll(dataDir);
     }
   }
+
+  @Test
+  void listNamesEveryDemo() throws Exception {
+    Cli.Result r = Cli.fedstream("demo", "--list");
+    assertEquals(0, r.exit(), r.toString());
+    assertTrue(r.out().matches("(?s).*messaging +The client/server messaging tutorial.*"), r.out());
+    assertTrue(r.out().matches("(?s).*connection +The instruction/response connection.*"), r.out());
+  }
+
+  @Test
+  void connectionDemoRunsOnAnExistingCluster(Platform platform) throws Exception {
+    Cli.Result r = Cli.fedstream("demo", "connection", "--bootstrap", platform.bootstrapServers(), "--registry",
+        platform.registryUrl(), "--rounds", "3", "--clients", "3");
+    assertEquals(0, r.exit(), r.toString());
+    assertTrue(r.out().contains("Coordinator: 3 clients connected: client-1, client-2, client-3"), r.out());
+    for (int round = 1; round <= 3; round++) {
+      for (int c = 1; c <= 3; c++) {
+        assertTrue(Pattern.compile("round " + round + "  client-" + c + " +answered theta=\\[[-0-9., ]+\\] from "
+            + (100 * c) + " samples").matcher(r.out()).find(), "round " + round + " client-" + c + ":\n" + r.out());
+      }
+    }
+    assertTrue(r.out().contains("Done: 9 instructions answered; theta = [2.042, -2.042]"), r.out());
+  }
 }

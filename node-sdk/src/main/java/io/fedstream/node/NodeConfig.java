@@ -2,6 +2,7 @@ package io.fedstream.node;
 
 import io.fedstream.schemas.Topics;
 import io.fedstream.node.spi.Interceptor;
+import io.fedstream.node.spi.KafkaClientFactory;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -192,12 +193,14 @@ public final class NodeConfig {
   private final Map<String, Object> passthrough;
   private final MeterRegistry meterRegistry;
   private final List<Interceptor> interceptors;
+  private final KafkaClientFactory clientFactory;
 
   private NodeConfig(Map<String, ?> originals, MeterRegistry meterRegistry) {
-    this(originals, meterRegistry, List.of());
+    this(originals, meterRegistry, List.of(), KafkaClientFactory.kafka());
   }
 
-  private NodeConfig(Map<String, ?> originals, MeterRegistry meterRegistry, List<Interceptor> interceptors) {
+  private NodeConfig(Map<String, ?> originals, MeterRegistry meterRegistry, List<Interceptor> interceptors,
+      KafkaClientFactory clientFactory) {
     Map<String, Object> known = new LinkedHashMap<>();
     Map<String, Object> pass = new LinkedHashMap<>();
     Set<String> unknown = new TreeSet<>();
@@ -227,6 +230,7 @@ public final class NodeConfig {
     this.passthrough = Collections.unmodifiableMap(pass);
     this.meterRegistry = meterRegistry;
     this.interceptors = List.copyOf(interceptors);
+    this.clientFactory = clientFactory;
   }
 
   private static boolean isPassthrough(String key) {
@@ -259,6 +263,7 @@ public final class NodeConfig {
     b.values.putAll(passthrough);
     b.meterRegistry = meterRegistry;
     b.interceptors.addAll(interceptors);
+    b.clientFactory = clientFactory;
     return b;
   }
 
@@ -382,6 +387,11 @@ public final class NodeConfig {
     return interceptors;
   }
 
+  /** Where the host gets its Kafka clients; {@link KafkaClientFactory#kafka()} unless set. */
+  public KafkaClientFactory clientFactory() {
+    return clientFactory;
+  }
+
   /** The meter registry metrics go to; null means the host keeps its own simple registry. */
   public MeterRegistry meterRegistry() {
     return meterRegistry;
@@ -399,6 +409,7 @@ public final class NodeConfig {
     private final Map<String, Object> values = new LinkedHashMap<>();
     private MeterRegistry meterRegistry;
     private final List<Interceptor> interceptors = new java.util.ArrayList<>();
+    private KafkaClientFactory clientFactory = KafkaClientFactory.kafka();
 
     private Builder() {
     }
@@ -448,6 +459,15 @@ public final class NodeConfig {
       return this;
     }
 
+    /**
+     * Where the host gets its producer, consumer and topics. Default {@link
+     * KafkaClientFactory#kafka()}; tests use in-memory clients (test-kit's {@code MockKafka}).
+     */
+    public Builder clientFactory(KafkaClientFactory factory) {
+      this.clientFactory = Objects.requireNonNull(factory, "factory");
+      return this;
+    }
+
     /** Metrics go to this registry. Default: a simple in-memory registry owned by the host. */
     public Builder meterRegistry(MeterRegistry registry) {
       this.meterRegistry = registry;
@@ -460,7 +480,7 @@ public final class NodeConfig {
      * @throws IllegalArgumentException naming unknown keys, missing required keys or invalid values
      */
     public NodeConfig build() {
-      return new NodeConfig(values, meterRegistry, interceptors);
+      return new NodeConfig(values, meterRegistry, interceptors, clientFactory);
     }
   }
 }

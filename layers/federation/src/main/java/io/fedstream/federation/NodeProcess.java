@@ -58,7 +58,7 @@ public final class NodeProcess {
     AtomicReference<Thread> trainer = new AtomicReference<>();
     CompletableFuture<Object[]> started = new CompletableFuture<>();
     Disposable.Composite handles = Disposables.composite();
-    try (Node node = Node.create(config.toBuilder().nodeId(nodeId).build())) {
+    try (Node node = Node.create(config.toBuilder().nodeId(nodeId).groups(Control.REMOTE_GROUP).build())) {
       handles.add(node.serve(Control.START, request -> {
         if (seat.get() != null) {
           return Mono.error(new NodeException.CallerException(nodeId + " is already training"));
@@ -123,6 +123,8 @@ public final class NodeProcess {
       }, "federation-" + nodeId);
       trainer.set(t);
       t.start();
+      out.println("node " + nodeId + " runs train as " + s.role() + " (server " + s.serverId() + ")");
+      out.flush();
       t.join();
       Throwable f = failure.get();
       boolean stopped = s.inbox().isStopped() && (f == null || f instanceof FederationException fe

@@ -20,15 +20,9 @@ import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.errors.TopicExistsException;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.common.serialization.StringDeserializer;
-import org.apache.kafka.common.serialization.StringSerializer;
 
 /** The host's Kafka client settings, its clients, and the creation of the contract's topics. */
 final class KafkaClients {
@@ -46,14 +40,14 @@ final class KafkaClients {
     this.config = ctx.config;
   }
 
-  /** The producer of the host. */
+  /** The producer of the host, from the config's client factory. */
   Producer<String, byte[]> producer() {
-    return new KafkaProducer<>(producerProps(), new StringSerializer(), new ByteArraySerializer());
+    return config.clientFactory().producer(producerProps());
   }
 
-  /** The consumer of the host. */
+  /** The consumer of the host, from the config's client factory. */
   Consumer<String, byte[]> consumer() {
-    return new KafkaConsumer<>(consumerProps(), new StringDeserializer(), new ByteArrayDeserializer());
+    return config.clientFactory().consumer(consumerProps());
   }
 
   /** True once the topic is known to exist. */
@@ -71,6 +65,15 @@ final class KafkaClients {
       }
     }
     if (create.isEmpty()) {
+      return;
+    }
+    if (config.clientFactory() != RealKafkaClients.INSTANCE) {
+      try {
+        config.clientFactory().createTopics(clientProps(Map.of()), create);
+      } catch (RuntimeException ex) {
+        throw new NodeException(ErrorCode.UNAVAILABLE, "cannot create topics " + topics + ": " + ex, ex);
+      }
+      create.forEach(t -> knownTopics.add(t.name()));
       return;
     }
     Map<String, org.apache.kafka.common.KafkaFuture<Void>> results = admin().createTopics(create).values();
