@@ -130,11 +130,20 @@ class ProjectFlowIT {
       topics.forEach(t -> specs.put(new org.apache.kafka.common.TopicPartition(t, 0),
           org.apache.kafka.clients.admin.OffsetSpec.latest()));
       var ends = admin.listOffsets(specs).all().get(30, TimeUnit.SECONDS);
+      var lso = admin.listOffsets(specs, new org.apache.kafka.clients.admin.ListOffsetsOptions(
+          org.apache.kafka.common.IsolationLevel.READ_COMMITTED)).all().get(30, TimeUnit.SECONDS);
       for (String t : topics) {
         var tp = new org.apache.kafka.common.TopicPartition(t, 0);
-        System.out.println("DIAG " + t + " end " + ends.get(tp).offset() + " router at "
+        System.out.println("DIAG " + t + " end " + ends.get(tp).offset() + " committed end " + lso.get(tp).offset()
+            + " router at "
             + (offsets.get(tp) == null ? "-" : offsets.get(tp).offset()));
       }
+      Thread.getAllStackTraces().forEach((th, st) -> {
+        if (th.getName().startsWith("fedstream-projects-tail")) {
+          System.out.println("DIAG thread " + th.getName() + " " + th.getState() + " " + java.util.Arrays.toString(
+              java.util.Arrays.copyOf(st, Math.min(st.length, 25))));
+        }
+      });
     } catch (Exception e) {
       System.out.println("DIAG failed: " + e);
     }

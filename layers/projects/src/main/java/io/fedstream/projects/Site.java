@@ -107,7 +107,7 @@ public final class Site implements AutoCloseable {
     }
     Sinks.Empty<Void> ready = Sinks.empty();
     String inbox = Topics.siteInbox(ns, id);
-    running.add(view.tail().follow(List.of(inbox), false, ready).subscribe(r -> {
+    running.add(view.tail().follow(List.of(inbox), true, ready).subscribe(r -> {
       if (r.value() == null) {
         return;
       }
@@ -153,7 +153,13 @@ public final class Site implements AutoCloseable {
               + ": " + e.getMessage()));
         }
       });
-      return s.asMono().timeout(config.commandTimeout).doFinally(x -> pending.remove(commandId));
+      // If the reply did not come through the inbox reader in time, look for it once directly
+      // (a fresh read of the inbox) before sending the command again.
+      return s.asMono().timeout(config.commandTimeout)
+          .onErrorResume(TimeoutException.class, t -> Mono.fromCallable(() -> findReply(commandId))
+              .subscribeOn(Schedulers.boundedElastic())
+              .switchIfEmpty(Mono.error(t)))
+          .doFinally(x -> pending.remove(commandId));
     }).retryWhen(Retry.max(2).filter(e -> e instanceof TimeoutException))
         .onErrorMap(e -> Exceptions.isRetryExhausted(e) || e instanceof TimeoutException,
             e -> new ProjectException(ErrorCode.TIMEOUT, "", "no reply from the router to " + b.getType()
@@ -175,6 +181,20 @@ public final class Site implements AutoCloseable {
           }
           return Mono.error(new ProjectException(code, rule, r.getError().getReason()));
         });
+  }
+
+  private CommandReply findReply(String commandId) {
+    String inbox = Topics.siteInbox(ns, id);
+    CommandReply found = null;
+    for (var r : view.tail().readAll(List.of(inbox), Duration.ofSeconds(10))) {
+      if (commandId.equals(r.key()) && r.value() != null) {
+        found = view.wire().replies.decode(inbox, r.value());
+        if (found.getAccepted() || found.getError().getCode() != io.fedstream.avro.ErrorCode.DUPLICATE) {
+          return found;
+        }
+      }
+    }
+    return found;
   }
 
   private static final class Exceptions {
