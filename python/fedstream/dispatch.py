@@ -81,6 +81,14 @@ class Dispatcher:
 
     def dispatch(self, m):
         n = self.n
+        if (m.kind == "REPLY" and m.in_reply_to and m.source == "fedstream-router" and m.error is None
+                and m.tag == "fedstream.subscribe"):
+            # the router's acknowledgement: the subscription is live; it keeps its events' queue
+            with n._lock:
+                live = n._live.pop(m.in_reply_to, None)
+            if live is not None:
+                live.set()
+            return
         if m.kind == "REPLY" and m.in_reply_to:
             with n._lock:
                 fut = n._pending.pop(m.in_reply_to, None)

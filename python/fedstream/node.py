@@ -71,6 +71,7 @@ class Node:
         self._inbox = queue.Queue()
         self._pending = {}
         self._routed = {}
+        self._live = {}
         self._handlers = {}
         self._seen = collections.OrderedDict()
         self._reassembler = Reassembler(transfer_dir)
@@ -314,7 +315,12 @@ class Node:
                "mode": "ONCE" if once else "FOREVER",
                "conditions": {k: to_value(v) for k, v in (conditions or {}).items()},
                "createdAt": int(time.time() * 1000)}
-        return self._routed_call(sid, self.topics.subscriptions, self._subscription_wire, rec, once)
+        live = threading.Event()
+        with self._lock:
+            self._live[sid] = live
+        routed = self._routed_call(sid, self.topics.subscriptions, self._subscription_wire, rec, once)
+        routed.live = live
+        return routed
 
     def register(self, expression, handler_id):
         """Registers a conditional event (e.g. ``"w:update:2 AND m:update:1"``); returns a ``Routed`` iterator of
@@ -373,6 +379,12 @@ class Routed:
         self._cancel = cancel
         self._once = once
         self._done = False
+        self.live = None  # a threading.Event set when the router acknowledges a subscription
+
+    def wait_live(self, timeout=None):
+        """Blocks until the router has acknowledged the subscription (events emitted after that are never
+        missed); ``True`` once live, ``False`` after ``timeout`` or for a registration."""
+        return self.live is not None and self.live.wait(timeout)
 
     def __iter__(self):
         return self

@@ -36,6 +36,13 @@ def test_request_to_java_with_longs_and_doubles(node):
     assert node.request("java", "sum", {"x": 2, "y": 3}, timeout=30).args["sum"] == 5
 
 
+def test_a_whole_double_reads_as_a_long_in_java_and_a_fraction_is_a_caller_error(node):
+    assert node.request("java", "square", {"x": 4.0}, timeout=30).args["y"] == 16
+    with pytest.raises(CallerError) as e:
+        node.request("java", "square", {"x": 4.5}, timeout=30)
+    assert "'x'" in e.value.reason
+
+
 def test_java_errors_arrive_typed(node):
     with pytest.raises(CallerError):
         node.request("java", "fail-caller", {}, timeout=30)
@@ -112,6 +119,14 @@ def test_events_from_java_through_the_router_with_conditions(node):
         assert nxt.args["a"] == 5
 
 
+def test_a_subscription_is_live_once_the_router_acknowledges_it(node):
+    with node.subscribe("java-src", "live", conditions={"a__ge": 0}) as events:
+        assert events.wait_live(60)
+        # emitted once, right after the acknowledgement: it must arrive
+        node.request("java", "emit", {"role": "java-src", "channel": "live", "a": 7}, timeout=30)
+        assert events.next_item(30).args["a"] == 7
+
+
 def test_python_events_reach_a_java_subscriber(node):
     deadline = time.time() + 60
     while time.time() < deadline:
@@ -167,3 +182,28 @@ def test_garbage_on_the_mailbox_is_dead_lettered_and_the_node_carries_on(node):
     assert any(r.startswith("UNKNOWN_SCHEMA") for r in reasons), reasons
     assert any(r.startswith("BAD_MAGIC") for r in reasons), reasons
     assert node.request("java", "sum", {"x": 1, "y": 1}, timeout=30).args["sum"] == 2
+
+
+def test_a_record_on_the_wrong_partition_for_its_key_is_dead_lettered(node):
+    from confluent_kafka import Consumer, TopicPartition
+    from fedstream.murmur2 import partition
+    topic = node.topics.mailbox
+    parts = node._admin.partitions(topic)
+    mine = partition("py", parts)
+    stranger = next(k for k in ("x%d" % i for i in range(1000)) if partition(k, parts) != mine)
+    # What a librdkafka producer with its default (CRC32) partitioner does: a key on a partition that
+    # its murmur2 hash does not name. The node reading that partition dead-letters it.
+    node._producer.produce(topic, key=stranger.encode(), value=b"\x00\x00\x00\x00\x01", partition=mine)
+    node._producer.flush(10)
+    c = Consumer({"bootstrap.servers": BOOTSTRAP, "group.id": "dlq-wrong-%d" % time.time(),
+                  "enable.auto.commit": False})
+    c.assign([TopicPartition(node.topics.dlq, p, 0) for p in range(node._admin.partitions(node.topics.dlq))])
+    found = None
+    deadline = time.time() + 30
+    while found is None and time.time() < deadline:
+        for r in c.consume(10, 1.0):
+            h = dict(r.headers() or []) if r.error() is None else {}
+            if r.error() is None and r.key() == stranger.encode() and h.get("fedstream.dlq.by") == b"py":
+                found = h["fedstream.dlq.reason"].decode()
+    c.close()
+    assert found is not None and found.startswith("WRONG_PARTITION"), found

@@ -59,6 +59,7 @@ public final class EmbeddedBroker implements AutoCloseable {
   private final boolean detached;
   private final Map<String, String> overrides;
   private final boolean classDataSharing;
+  private final BrokerSecurity security;
 
   private int kafkaPort;
   private int controllerPort;
@@ -74,6 +75,7 @@ public final class EmbeddedBroker implements AutoCloseable {
     this.detached = b.detached;
     this.overrides = Map.copyOf(b.overrides);
     this.classDataSharing = b.classDataSharing;
+    this.security = b.security;
   }
 
   /**
@@ -131,8 +133,14 @@ public final class EmbeddedBroker implements AutoCloseable {
     if (process == null) {
       throw new IllegalStateException("call start() first");
     }
-    awaitReady(bootstrapServers(), readyTimeout, process.toHandle(), logFile());
+    awaitReady(bootstrapServers(), readyTimeout, process.toHandle(), logFile(),
+        security == null ? Map.of() : security.clientProperties(security.admin()));
     return this;
+  }
+
+  /** The security material of a secured broker; null for a plain one. */
+  public BrokerSecurity security() {
+    return security;
   }
 
   /**
@@ -145,8 +153,24 @@ public final class EmbeddedBroker implements AutoCloseable {
    * @throws PlatformException {@code START_FAILED} if the process exits, {@code NOT_READY} on timeout
    */
   public static void awaitReady(String bootstrapServers, Duration bound, ProcessHandle process, Path log) {
+    awaitReady(bootstrapServers, bound, process, log, Map.of());
+  }
+
+  /**
+   * Waits until a broker answers a describe-cluster request, connecting with the given client
+   * settings (for a secured broker: an admin's SASL_SSL settings).
+   *
+   * @param bootstrapServers the broker's address
+   * @param bound the longest wait
+   * @param process the broker's process, checked for an early exit; may be null for a remote broker
+   * @param log the broker's log, quoted when the process exits; may be null
+   * @param clientSettings extra Kafka client settings
+   * @throws PlatformException {@code START_FAILED} if the process exits, {@code NOT_READY} on timeout
+   */
+  public static void awaitReady(String bootstrapServers, Duration bound, ProcessHandle process, Path log,
+      Map<String, Object> clientSettings) {
     long deadline = System.nanoTime() + bound.toNanos();
-    Map<String, Object> conf = new LinkedHashMap<>();
+    Map<String, Object> conf = new LinkedHashMap<>(clientSettings);
     conf.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
     conf.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 2000);
     conf.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 2000);
@@ -315,6 +339,12 @@ public final class EmbeddedBroker implements AutoCloseable {
       Files.createDirectories(storageDir());
       Files.createDirectories(dataDir.resolve("logs"));
       StringBuilder text = new StringBuilder(render(kafkaPort, controllerPort, storageDir()));
+      if (security != null) {
+        text.append(System.lineSeparator()).append("# Secured: SASL_SSL (SCRAM-SHA-512) for clients, SSL for the controller,"
+            + " StandardAuthorizer (see BrokerSecurity)").append(System.lineSeparator());
+        security.brokerProperties(Ports.LOOPBACK, kafkaPort, controllerPort)
+            .forEach((k, v) -> text.append(k).append('=').append(escape(v)).append(System.lineSeparator()));
+      }
       if (!overrides.isEmpty()) {
         text.append(System.lineSeparator()).append("# Overrides").append(System.lineSeparator());
         overrides.forEach((k, v) -> text.append(k).append('=').append(v).append(System.lineSeparator()));
@@ -331,14 +361,24 @@ public final class EmbeddedBroker implements AutoCloseable {
     }
   }
 
+  /** Escapes a value for a properties file (backslashes only; our values have no line breaks). */
+  private static String escape(String v) {
+    return v.replace("\\", "\\\\");
+  }
+
   private void format(Path props) {
+    List<String> args = new ArrayList<>(List.of("format", "-t", Uuid.randomUuid().toString(), "-c", props.toString(),
+        "--ignore-formatted"));
+    if (security != null) {
+      args.addAll(security.formatArguments());
+    }
     Path formatLog = dataDir.resolve("logs").resolve("broker-format.log");
     Process p = ChildJvm.builder(STORAGE_TOOL_MAIN)
         .classpath(classpath)
         .jvmOptions(List.of("-Xmx256m", "-XX:TieredStopAtLevel=1", "-Xshare:auto",
             "-Dlog4j2.configurationFile=" + dataDir.resolve("kafka").resolve("log4j2.properties"),
             "-Dfedstream.data.dir=" + dataDir))
-        .args(List.of("format", "-t", Uuid.randomUuid().toString(), "-c", props.toString(), "--ignore-formatted"))
+        .args(args)
         .logFile(formatLog)
         .build()
         .start();
@@ -371,6 +411,7 @@ public final class EmbeddedBroker implements AutoCloseable {
     private boolean detached;
     private final Map<String, String> overrides = new LinkedHashMap<>();
     private boolean classDataSharing = true;
+    private BrokerSecurity security;
 
     private Builder(Path dataDir) {
       this.dataDir = dataDir;
@@ -418,6 +459,17 @@ public final class EmbeddedBroker implements AutoCloseable {
      */
     public Builder classDataSharing(boolean enabled) {
       this.classDataSharing = enabled;
+      return this;
+    }
+
+    /**
+     * Secures the broker with this material (SASL_SSL with SCRAM-SHA-512, an SSL controller
+     * listener, the StandardAuthorizer); default null, a plain broker. A data directory formatted
+     * without security cannot be secured later: the platform principals' credentials are created
+     * when the storage is formatted.
+     */
+    public Builder security(BrokerSecurity security) {
+      this.security = security;
       return this;
     }
 

@@ -113,6 +113,36 @@ class CliLifecycleIT {
   }
 
   @Test
+  void upRepairsAPartlyRunningPlatformAndSaysWhatItStarted() throws Exception {
+    Cli.Result up = Cli.fedstream(withPorts("up"));
+    assertEquals(0, up.exit(), up.toString());
+    String bootstrap = group(Pattern.compile("bootstrap servers: (\\S+)"), up.out()).orElseThrow();
+    List<Long> pids = recordedPids(); // broker, registry, router
+    killAndWait(pids.get(2));
+
+    Cli.Result repaired = Cli.fedstream(withPorts("up"));
+    assertEquals(0, repaired.exit(), repaired.toString());
+    assertTrue(repaired.out().contains("partly running") && repaired.out().contains("started the router"),
+        repaired.toString());
+    assertTrue(repaired.out().contains("the broker and the registry were already running"), repaired.toString());
+    assertTrue(repaired.out().contains("bootstrap servers: " + bootstrap), "same addresses:\n" + repaired);
+    List<Long> after = recordedPids();
+    assertEquals(pids.subList(0, 2), after.subList(0, 2), "the running parts are left alone");
+    assertTrue(ProcessHandle.of(after.get(2)).map(ProcessHandle::isAlive).orElse(false), "a new router runs");
+    Cli.Result status = Cli.fedstream("status", "--data-dir", dataDir.toString());
+    assertEquals(0, status.exit(), status.toString());
+
+    Cli.Result down = Cli.fedstream("down", "--data-dir", dataDir.toString());
+    assertEquals(0, down.exit(), down.toString());
+  }
+
+  private static void killAndWait(long pid) throws Exception {
+    ProcessHandle h = ProcessHandle.of(pid).orElseThrow();
+    h.destroyForcibly();
+    h.onExit().get(30, java.util.concurrent.TimeUnit.SECONDS);
+  }
+
+  @Test
   void portInUseIsNamedAndNothingStarts() throws Exception {
     try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
       int port = taken.getLocalPort();

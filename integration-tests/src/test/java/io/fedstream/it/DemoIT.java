@@ -14,7 +14,7 @@ import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
-/** {@code fedstream demo}: one server and three clients exchange messages, on an existing cluster and embedded. */
+/** {@code fedstream demo messaging}: one server and three clients exchange messages, on an existing cluster and embedded. */
 @ExtendWith(FedStreamExtension.class)
 class DemoIT {
 
@@ -47,7 +47,7 @@ class DemoIT {
 
   @Test
   void demoRunsOnAnExistingCluster(Platform platform) throws Exception {
-    Cli.Result r = Cli.fedstream("demo", "--bootstrap", platform.bootstrapServers(), "--registry", platform.registryUrl(),
+    Cli.Result r = Cli.fedstream("demo", "messaging", "--bootstrap", platform.bootstrapServers(), "--registry", platform.registryUrl(),
         "--rounds", "2");
     assertEquals(0, r.exit(), r.toString());
     assertFederation(r.out(), 2);
@@ -59,7 +59,7 @@ class DemoIT {
     Path dataDir = Files.createTempDirectory("fedstream-demo-it");
     try {
       Path root = Path.of(System.getProperty("fedstream.repo.root"));
-      Cli.Result r = Cli.run(List.of("bash", root.resolve("fedstream").toString(), "demo", "--data-dir", dataDir.toString(),
+      Cli.Result r = Cli.run(List.of("bash", root.resolve("fedstream").toString(), "demo", "messaging", "--data-dir", dataDir.toString(),
           "--kafka-port", "0", "--controller-port", "0", "--registry-port", "0"),
           // The launcher was built by this very build; the script must not start a nested one.
           Map.of("FEDSTREAM_SKIP_BUILD", "1"));
@@ -72,5 +72,28 @@ class DemoIT {
     } finally {
       Cli.killAll(dataDir);
     }
+  }
+
+  @Test
+  void listNamesEveryDemo() throws Exception {
+    Cli.Result r = Cli.fedstream("demo", "--list");
+    assertEquals(0, r.exit(), r.toString());
+    assertTrue(r.out().matches("(?s).*messaging +The client/server messaging tutorial.*"), r.out());
+    assertTrue(r.out().matches("(?s).*connection +The instruction/response connection.*"), r.out());
+  }
+
+  @Test
+  void connectionDemoRunsOnAnExistingCluster(Platform platform) throws Exception {
+    Cli.Result r = Cli.fedstream("demo", "connection", "--bootstrap", platform.bootstrapServers(), "--registry",
+        platform.registryUrl(), "--rounds", "3", "--clients", "3");
+    assertEquals(0, r.exit(), r.toString());
+    assertTrue(r.out().contains("Coordinator: 3 clients connected: client-1, client-2, client-3"), r.out());
+    for (int round = 1; round <= 3; round++) {
+      for (int c = 1; c <= 3; c++) {
+        assertTrue(Pattern.compile("round " + round + "  client-" + c + " +answered theta=\\[[-0-9., ]+\\] from "
+            + (100 * c) + " samples").matcher(r.out()).find(), "round " + round + " client-" + c + ":\n" + r.out());
+      }
+    }
+    assertTrue(r.out().contains("Done: 9 instructions answered; theta = [2.042, -2.042]"), r.out());
   }
 }

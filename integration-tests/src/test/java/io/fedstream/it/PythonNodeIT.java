@@ -95,6 +95,10 @@ class PythonNodeIT {
           : (Object) (((Number) x).doubleValue() + ((Number) y).doubleValue());
       return Mono.just(Message.builder().tag("sum").arg("sum", sum).build());
     });
+    java.serve("square", m -> Mono.fromCallable(() -> {
+      long x = m.argLong("x"); // lenient: a whole double from another language's writer reads as a long
+      return Message.builder().tag("square").arg("y", x * x).build();
+    }));
     java.serve("fail-caller", m -> Mono.error(new NodeException.CallerException("bad request on purpose")));
     java.serve("fail-handler", m -> Mono.error(new IllegalStateException("broken on purpose")));
     java.serve("call-me-back", m -> java.request(Message.builder().tag("py-echo").to((String) m.arg("to"))

@@ -19,11 +19,11 @@ import picocli.CommandLine.Model.CommandSpec;
         + " 'fedstream demo --list' lists them.",
         "Without --bootstrap/--registry a demo uses the embedded platform of --data-dir, starting it first if it is"
         + " not running and stopping what it started at the end."},
-    subcommands = {MessagingDemo.class, ProjectDemo.class})
+    subcommands = {FedAvgDemo.class, MessagingDemo.class, ConnectionDemo.class, RolloutDemo.class, ProjectDemo.class})
 final class DemoCommand implements Callable<Integer> {
 
   /** The demo that {@code fedstream demo} runs without a name. */
-  static final String DEFAULT = "messaging";
+  static final String DEFAULT = "fedavg";
 
   @Option(names = "--list", description = "List the demos, one a line, and exit.")
   boolean list;

@@ -66,7 +66,7 @@ public final class DemoSession implements AutoCloseable {
           reg = s.endpoints().registryUrl();
         }
       }
-      Peers.requireKafka(kafka, Duration.ofSeconds(10));
+      Peers.requireKafka(kafka, Duration.ofSeconds(10), SecuredPlatform.operatorSettings(dir));
       Peers.requireRegistry(reg, Duration.ofSeconds(5));
     } catch (RuntimeException e) {
       close();

@@ -1,6 +1,7 @@
 package io.fedstream.launcher;
 
 import io.fedstream.launcher.PlatformDir.Part;
+import io.fedstream.platform.BrokerSecurity;
 import io.fedstream.platform.ChildJvm;
 import io.fedstream.platform.EmbeddedBroker;
 import io.fedstream.platform.EmbeddedRegistry;
@@ -37,15 +38,26 @@ final class EmbeddedPlatform {
   static final Duration STOP_GRACE = Duration.ofSeconds(30);
 
   /** What {@code up} was asked for. Ports: 0 picks a free one. */
-  record Options(Path dataDir, int kafkaPort, int controllerPort, int registryPort) {
+  record Options(Path dataDir, int kafkaPort, int controllerPort, int registryPort, boolean secure) {
+    Options(Path dataDir, int kafkaPort, int controllerPort, int registryPort) {
+      this(dataDir, kafkaPort, controllerPort, registryPort, false);
+    }
   }
 
   /** Where a running platform is. */
   record Endpoints(String bootstrapServers, String registryUrl, Path dataDir) {
   }
 
-  /** The outcome of {@code up}: the endpoints, whether this call started them, and how long it took. */
-  record Started(Endpoints endpoints, boolean startedNow, Duration took, Map<Part, Duration> readyAfter) {
+  /**
+   * The outcome of {@code up}: the endpoints, whether this call started them, how long it took, and
+   * the parts it started while the others were already running (empty unless it repaired a partly
+   * running platform).
+   */
+  record Started(Endpoints endpoints, boolean startedNow, Duration took, Map<Part, Duration> readyAfter,
+      java.util.Set<Part> repaired) {
+    Started(Endpoints endpoints, boolean startedNow, Duration took, Map<Part, Duration> readyAfter) {
+      this(endpoints, startedNow, took, readyAfter, java.util.Set.of());
+    }
   }
 
   private EmbeddedPlatform() {
@@ -72,9 +84,13 @@ final class EmbeddedPlatform {
   /**
    * Starts the platform unless it already runs, and waits until all three parts are ready.
    *
-   * @return the endpoints; {@code startedNow} is false when it was already running
-   * @throws LauncherException when a part of it runs but not all of it, or something fails to start
-   *     (whatever this call started is stopped again)
+   * <p>When only a part of it runs (the router was killed, say), starts the missing parts with the
+   * addresses the last {@code up} recorded and leaves the running ones alone.
+   *
+   * @return the endpoints; {@code startedNow} is false when it was already running, and
+   *     {@code repaired} names the parts started beside running ones
+   * @throws LauncherException when a part runs but the recorded addresses are missing, or something
+   *     fails to start (whatever this call started is stopped again)
    * @throws PlatformException {@code PORT_IN_USE} naming the port, before anything is started
    */
   static Started up(Options o) {
@@ -84,9 +100,7 @@ final class EmbeddedPlatform {
       return new Started(running(dir).orElseThrow(), false, Duration.ZERO, Map.of());
     }
     if (!live.isEmpty()) {
-      throw new LauncherException(LauncherException.FAILED, "FedStream is partly running in " + dir.root + " ("
-          + live.keySet().stream().map(p -> p.id + " pid " + live.get(p).pid()).collect(Collectors.joining(", "))
-          + "); run 'fedstream down --data-dir " + dir.root + "' first.");
+      return repair(dir, live);
     }
     long t0 = System.nanoTime();
     if (o.kafkaPort() != 0 && (o.kafkaPort() == o.controllerPort() || o.kafkaPort() == o.registryPort())
@@ -111,11 +125,13 @@ final class EmbeddedPlatform {
     }
     dir.clearState();
 
+    BrokerSecurity security = SecuredPlatform.security(dir, o.secure());
     EmbeddedBroker broker = EmbeddedBroker.builder(dir.root)
         .kafkaPort(kafkaPort)
         .controllerPort(controllerPort)
         .readyTimeout(READY_BOUND)
         .detached(true)
+        .security(security)
         .build();
     List<ProcessHandle> started = new ArrayList<>();
     // Interrupted (Ctrl-C) before everything is ready: stop what was started rather than leave half a platform.
@@ -144,9 +160,14 @@ final class EmbeddedPlatform {
           started.add(broker.process());
         }
         dir.writePid(Part.BROKER, broker.pid());
+        if (security != null) {
+          // Secured: the router's principal needs its ACLs before its first call, so it starts after them.
+          broker.awaitReady();
+          SecuredPlatform.grantRouter(broker.bootstrapServers(), security, DEFAULT_NAMESPACE);
+        }
         // The router's JVM starts while the broker does: its first Admin calls wait (bounded) for the
         // broker, so its JVM start-up overlaps the broker's. It reaches the registry lazily.
-        ProcessHandle router = startRouter(dir, broker.bootstrapServers(), EmbeddedRegistry.url(registryPort));
+        ProcessHandle router = startRouter(dir, broker.bootstrapServers(), EmbeddedRegistry.url(registryPort), security);
         synchronized (started) {
           started.add(router);
         }
@@ -164,6 +185,11 @@ final class EmbeddedPlatform {
       state.setProperty(PlatformDir.REGISTRY_URL, e.registryUrl());
       state.setProperty(PlatformDir.NAMESPACE, DEFAULT_NAMESPACE);
       state.setProperty(PlatformDir.STARTED_AT, Instant.now().toString());
+      state.setProperty(PlatformDir.CONTROLLER_PORT, Integer.toString(controllerPort));
+      if (security != null) {
+        state.setProperty(PlatformDir.SECURITY, "SASL_SSL");
+        SecuredPlatform.writeAdminConfig(dir, security);
+      }
       dir.writeState(state);
       removeHook(abort);
       return new Started(e, true, since(t0), readyAfter);
@@ -179,6 +205,72 @@ final class EmbeddedPlatform {
     } catch (RuntimeException e) {
       removeHook(abort);
       stopAll(dir, started);
+      throw e;
+    }
+  }
+
+  /**
+   * Starts the parts of a partly running platform that are missing, on the addresses the last
+   * {@code up} recorded, and waits until each is ready. What this starts is stopped again if any
+   * part fails; the parts that were running are left alone.
+   */
+  private static Started repair(PlatformDir dir, Map<Part, ProcessHandle> live) {
+    Properties state = dir.readState();
+    String bootstrap = state.getProperty(PlatformDir.BOOTSTRAP);
+    String registryUrl = state.getProperty(PlatformDir.REGISTRY_URL);
+    String controller = state.getProperty(PlatformDir.CONTROLLER_PORT);
+    java.util.Set<Part> missing = java.util.EnumSet.allOf(Part.class);
+    missing.removeAll(live.keySet());
+    if (bootstrap == null || registryUrl == null || missing.contains(Part.BROKER) && controller == null) {
+      throw new LauncherException(LauncherException.FAILED, "FedStream is partly running in " + dir.root + " ("
+          + live.keySet().stream().map(p -> p.id + " pid " + live.get(p).pid()).collect(Collectors.joining(", "))
+          + ") and " + dir.stateFile() + " lacks the addresses to start the rest on; run 'fedstream down"
+          + " --data-dir " + dir.root + "' first.");
+    }
+    long t0 = System.nanoTime();
+    BrokerSecurity security = SecuredPlatform.security(dir, false); // as prepared by the first up, if secured
+    Map<Part, Duration> readyAfter = new EnumMap<>(Part.class);
+    List<ProcessHandle> started = new ArrayList<>();
+    Thread abort = new Thread(() -> stopAll(dir, started, missing), "fedstream-up-abort");
+    Runtime.getRuntime().addShutdownHook(abort);
+    try {
+      if (missing.contains(Part.REGISTRY)) {
+        EmbeddedRegistry r = EmbeddedRegistry.builder()
+            .port(java.net.URI.create(registryUrl).getPort())
+            .workDir(dir.registryDir())
+            .storageDir(dir.registryDir().resolve("db"))
+            .readyTimeout(READY_BOUND)
+            .start();
+        started.add(ProcessHandle.of(r.pid()).orElseThrow());
+        dir.writePid(Part.REGISTRY, r.pid());
+        readyAfter.put(Part.REGISTRY, since(t0));
+      }
+      if (missing.contains(Part.BROKER)) {
+        EmbeddedBroker broker = EmbeddedBroker.builder(dir.root)
+            .kafkaPort(Integer.parseInt(bootstrap.substring(bootstrap.lastIndexOf(':') + 1)))
+            .controllerPort(Integer.parseInt(controller))
+            .readyTimeout(READY_BOUND)
+            .detached(true)
+            .security(security)
+            .build();
+        broker.start();
+        started.add(broker.process());
+        dir.writePid(Part.BROKER, broker.pid());
+        broker.awaitReady();
+        readyAfter.put(Part.BROKER, since(t0));
+      }
+      if (missing.contains(Part.ROUTER)) {
+        ProcessHandle router = startRouter(dir, bootstrap, registryUrl, security);
+        started.add(router);
+        dir.writePid(Part.ROUTER, router.pid());
+        awaitRouter(dir, router, READY_BOUND);
+        readyAfter.put(Part.ROUTER, since(t0));
+      }
+      removeHook(abort);
+      return new Started(new Endpoints(bootstrap, registryUrl, dir.root), true, since(t0), readyAfter, missing);
+    } catch (RuntimeException e) {
+      removeHook(abort);
+      stopAll(dir, started, missing);
       throw e;
     }
   }
@@ -247,6 +339,17 @@ final class EmbeddedPlatform {
         + STOP_GRACE.toSeconds() + " s and was killed");
   }
 
+  /** Stops what a repair started and forgets those parts' pids; the running parts stay. */
+  private static void stopAll(PlatformDir dir, List<ProcessHandle> started, java.util.Set<Part> parts) {
+    List<ProcessHandle> copy;
+    synchronized (started) {
+      copy = new ArrayList<>(started);
+    }
+    java.util.Collections.reverse(copy);
+    copy.forEach(h -> ChildJvm.stop(h, Duration.ofSeconds(10)));
+    parts.forEach(dir::clearPid);
+  }
+
   private static void stopAll(PlatformDir dir, List<ProcessHandle> started) {
     List<ProcessHandle> copy;
     synchronized (started) {
@@ -261,8 +364,11 @@ final class EmbeddedPlatform {
     }
   }
 
-  private static ProcessHandle startRouter(PlatformDir dir, String bootstrap, String registryUrl) {
+  private static ProcessHandle startRouter(PlatformDir dir, String bootstrap, String registryUrl, BrokerSecurity security) {
     Properties conf = new Properties();
+    if (security != null) {
+      security.clientProperties(security.router()).forEach((k, v) -> conf.setProperty(k, v.toString()));
+    }
     conf.setProperty("bootstrap.servers", bootstrap);
     conf.setProperty("fedstream.registry.url", registryUrl);
     conf.setProperty("fedstream.namespace", DEFAULT_NAMESPACE);

@@ -27,15 +27,26 @@ final class Peers {
    * @throws LauncherException naming the address and the flag to change
    */
   static void requireKafka(String bootstrap, Duration bound) {
+    requireKafka(bootstrap, bound, Map.of());
+  }
+
+  /**
+   * Fails unless the Kafka cluster answers within the bound, connecting with extra client settings
+   * (a secured platform's operator credentials).
+   *
+   * @throws LauncherException naming the address and the flag to change
+   */
+  static void requireKafka(String bootstrap, Duration bound, Map<String, Object> settings) {
     if (bootstrap == null || bootstrap.isBlank()) {
       throw new LauncherException(LauncherException.USAGE, "--bootstrap needs host:port[,host:port...].");
     }
-    Map<String, Object> conf = Map.of(
+    Map<String, Object> conf = new java.util.HashMap<>(settings);
+    conf.putAll(Map.of(
         AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
         AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, (int) Math.min(bound.toMillis(), 5000),
         AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, (int) bound.toMillis(),
         AdminClientConfig.SOCKET_CONNECTION_SETUP_TIMEOUT_MS_CONFIG, 2000L,
-        AdminClientConfig.SOCKET_CONNECTION_SETUP_TIMEOUT_MAX_MS_CONFIG, 4000L);
+        AdminClientConfig.SOCKET_CONNECTION_SETUP_TIMEOUT_MAX_MS_CONFIG, 4000L));
     try (Admin admin = Admin.create(conf)) {
       admin.describeCluster(new DescribeClusterOptions().timeoutMs((int) bound.toMillis()))
           .clusterId().get(bound.toMillis() + 1000, TimeUnit.MILLISECONDS);

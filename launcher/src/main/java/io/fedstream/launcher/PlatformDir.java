@@ -31,6 +31,9 @@ final class PlatformDir {
   static final String REGISTRY_URL = "registry.url";
   static final String NAMESPACE = "namespace";
   static final String STARTED_AT = "started.at";
+  static final String CONTROLLER_PORT = "controller.port";
+  /** Set (to the client protocol, SASL_SSL) when the platform runs secured. */
+  static final String SECURITY = "security.protocol";
 
   final Path root;
 

@@ -22,6 +22,12 @@ final class PlatformOptions {
       description = "Schema registry port on 127.0.0.1; 0 picks a free one (default: ${DEFAULT-VALUE}).")
   int registryPort;
 
+  @Option(names = "--secure", description = "Start the platform secured (a new data directory only; one made secured"
+      + " always starts secured): SASL_SSL with SCRAM-SHA-512, a CA and broker certificate in DATA-DIR/security,"
+      + " KRaft's StandardAuthorizer with no access without an ACL. Sites join with 'fedstream site add ID'."
+      + " See docs/security.md.")
+  boolean secure;
+
   PlatformDir dir() {
     return new PlatformDir(dataDir);
   }
@@ -32,6 +38,6 @@ final class PlatformOptions {
         throw new LauncherException(LauncherException.USAGE, "ports must be between 0 and 65535 (0 picks a free one), was " + p + ".");
       }
     }
-    return new EmbeddedPlatform.Options(dataDir, kafkaPort, controllerPort, registryPort);
+    return new EmbeddedPlatform.Options(dataDir, kafkaPort, controllerPort, registryPort, secure);
   }
 }

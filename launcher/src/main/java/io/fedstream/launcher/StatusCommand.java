@@ -45,7 +45,7 @@ final class StatusCommand implements Callable<Integer> {
       switch (p) {
         case BROKER -> {
           where = bootstrap;
-          if (h != null && !answers(bootstrap)) {
+          if (h != null && !answers(bootstrap, dir)) {
             health = "  (not answering)";
             healthy = false;
           }
@@ -69,9 +69,9 @@ final class StatusCommand implements Callable<Integer> {
     return healthy ? 0 : LauncherException.FAILED;
   }
 
-  private static boolean answers(String bootstrap) {
+  private static boolean answers(String bootstrap, PlatformDir dir) {
     try {
-      Peers.requireKafka(bootstrap, Duration.ofSeconds(3));
+      Peers.requireKafka(bootstrap, Duration.ofSeconds(3), SecuredPlatform.operatorSettings(dir));
       return true;
     } catch (LauncherException e) {
       return false;

@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.fedstream.launcher.demo.MessagingFederation;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
@@ -74,6 +73,16 @@ class MainTest {
   }
 
   @Test
+  void siteAddNeedsARunningSecuredPlatformAndAGoodId() {
+    Run notRunning = run("site", "add", "hospital-a", "--data-dir", dir.toString());
+    assertEquals(3, notRunning.exit(), notRunning.err());
+    assertTrue(notRunning.err().contains("fedstream up --secure"), notRunning.err());
+    Run badId = run("site", "add", "Hospital_A", "--data-dir", dir.toString());
+    assertEquals(2, badId.exit(), badId.err());
+    assertTrue(badId.err().contains("lower-case"), badId.err());
+  }
+
+  @Test
   void benchPassesItsArgumentsOnInTheirOrder() {
     BenchCommand bench = new BenchCommand();
     new picocli.CommandLine(bench).parseArgs("rr", "--size", "tiny", "--runs", "3");
@@ -90,15 +99,16 @@ class MainTest {
   }
 
   @Test
-  void federationBuilderSaysWhatToFix() {
-    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-        () -> MessagingFederation.builder().registryUrl("http://x").namespace("n").build());
-    assertTrue(e.getMessage().contains("bootstrap"), e.getMessage());
-    IllegalArgumentException ns = assertThrows(IllegalArgumentException.class,
-        () -> MessagingFederation.builder().bootstrapServers("b:1").registryUrl("http://x").namespace("Bad_NS").build());
-    assertTrue(ns.getMessage().contains("namespace"), ns.getMessage());
-    IllegalArgumentException rounds = assertThrows(IllegalArgumentException.class,
-        () -> MessagingFederation.builder().bootstrapServers("b:1").registryUrl("http://x").namespace("n").rounds(0).build());
-    assertTrue(rounds.getMessage().contains("rounds"), rounds.getMessage());
+  void messagingDemoRefusesBadCountsBeforeStartingAnything() {
+    Run zero = run("demo", "messaging", "--rounds", "0", "--data-dir", dir.toString());
+    assertEquals(2, zero.exit(), zero.out());
+    Run none = run("demo", "messaging", "--clients", "0", "--data-dir", dir.toString());
+    assertEquals(2, none.exit(), none.out());
+  }
+
+  @Test
+  void nodeNeedsItsNamespaceClassAndId() {
+    Run r = run("node", "--class", "x.Y", "--data-dir", dir.toString());
+    assertEquals(2, r.exit(), r.out());
   }
 }

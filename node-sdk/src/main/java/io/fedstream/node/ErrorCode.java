@@ -32,7 +32,13 @@ public enum ErrorCode {
   /** The command is valid but not now: an illegal transition, a finished run, a site not connected. */
   ILLEGAL_STATE("not allowed in the current state; see the reason and docs/projects.md's state table"),
   /** A command with this id was applied before; it was not applied again. */
-  DUPLICATE("a command with this id was already applied; the first outcome stands");
+  DUPLICATE("a command with this id was already applied; the first outcome stands"),
+  /** A sealed message's signature does not verify with its claimed source's key (spoofed or changed). */
+  BAD_SIGNATURE("the message is not signed by the source it claims; it was dead-lettered"),
+  /** A sealed message is not encrypted to any key this site holds. */
+  WRONG_KEY("the message is sealed to another site or to a key retired after rotation; it was dead-lettered"),
+  /** A sealed message's ciphertext or framing was changed. */
+  TAMPERED("the sealed payload was changed on the way; it was dead-lettered");
 
   private final String help;
 

@@ -15,8 +15,10 @@ import java.util.UUID;
 /**
  * One message between nodes: ids, session, tag, source, destination, creation time, JSON-like
  * {@code args}, named {@code payloads} and an optional error. Immutable; build one with {@link
- * #builder()}. The node fills in the source, the kind and (for requests) the deadline when it
- * sends.
+ * #builder()}. The node owns the wire-only fields: it fills in the source, the kind, the creation
+ * time and (for replies) the request's id when it sends; the builder refuses them with a {@link
+ * ErrorCode#CALLER} error. Attribute names starting with {@value #RESERVED_PREFIX} are reserved
+ * for FedStream (the router's routed events carry some, readable but not settable).
  *
  * <p>A message id is delivered once per node: to send the same content again, build a new
  * message (or {@code toBuilder().id(null).build()}).
@@ -26,6 +28,48 @@ import java.util.UUID;
  * string keys, nested to any depth. The router evaluates conditions on them.
  */
 public final class Message {
+
+  /** Attribute names starting with this are FedStream's own: readable, never settable by users. */
+  public static final String RESERVED_PREFIX = "fedstream.";
+
+  static {
+    io.fedstream.node.internal.Wire.install(new io.fedstream.node.internal.Wire.Access() {
+      @Override
+      public void kind(Builder b, Kind kind) {
+        b.kind = java.util.Objects.requireNonNull(kind, "kind");
+      }
+
+      @Override
+      public void source(Builder b, String source) {
+        b.source = source;
+      }
+
+      @Override
+      public void inReplyTo(Builder b, String requestId) {
+        b.inReplyTo = requestId;
+      }
+
+      @Override
+      public void createdAt(Builder b, Instant at) {
+        b.createdAt = at;
+      }
+
+      @Override
+      public void attribute(Builder b, String key, String value) {
+        b.attributes.put(key, value);
+      }
+
+      @Override
+      public void call(Builder b, boolean call) {
+        b.call = call;
+      }
+
+      @Override
+      public boolean call(Message m) {
+        return m.call;
+      }
+    });
+  }
 
   /** What a message is on the wire. */
   public enum Kind {
@@ -86,6 +130,7 @@ public final class Message {
   private final Error error;
   private final String traceparent;
   private final Map<String, String> attributes;
+  private final boolean call;
 
   private Message(Builder b) {
     this.id = b.id != null ? b.id : UUID.randomUUID().toString();
@@ -104,6 +149,7 @@ public final class Message {
     this.error = b.error;
     this.traceparent = b.traceparent;
     this.attributes = Map.copyOf(b.attributes);
+    this.call = b.call;
   }
 
   /** A new builder. Only the tag is required. */
@@ -130,6 +176,7 @@ public final class Message {
     b.error = error;
     b.traceparent = traceparent;
     b.attributes.putAll(attributes);
+    b.call = call;
     return b;
   }
 
@@ -168,7 +215,7 @@ public final class Message {
     return Optional.ofNullable(destination);
   }
 
-  /** When the sender created the message. */
+  /** When the message was built (the node sets it again when it sends). */
   public Instant createdAt() {
     return createdAt;
   }
@@ -198,6 +245,47 @@ public final class Message {
     return args.get(name);
   }
 
+  /**
+   * One argument as a {@code long}, lenient where that is safe: a {@code Long}, or a {@code Double}
+   * with no fractional part (as Avro writers in other languages may write an integer, see
+   * {@code schemas/TOPICS.md}).
+   *
+   * @param name the argument's name
+   * @return its value
+   * @throws NodeException.CallerException (CALLER) when it is absent, not a number, or a double with
+   *     a fraction or outside the {@code long} range, naming the argument
+   */
+  public long argLong(String name) {
+    Object v = args.get(name);
+    if (v instanceof Long l) {
+      return l;
+    }
+    if (v instanceof Double d && d == Math.rint(d) && Math.abs(d) < 0x1p63) {
+      return d.longValue();
+    }
+    throw new NodeException.CallerException("argument '" + name + "' must be a whole number, was "
+        + (v == null ? "absent" : v.getClass().getSimpleName() + " " + v));
+  }
+
+  /**
+   * One argument as a {@code double}: a {@code Double}, or a {@code Long} widened.
+   *
+   * @param name the argument's name
+   * @return its value
+   * @throws NodeException.CallerException (CALLER) when it is absent or not a number, naming the argument
+   */
+  public double argDouble(String name) {
+    Object v = args.get(name);
+    if (v instanceof Double d) {
+      return d;
+    }
+    if (v instanceof Long l) {
+      return l;
+    }
+    throw new NodeException.CallerException("argument '" + name + "' must be a number, was "
+        + (v == null ? "absent" : v.getClass().getSimpleName() + " " + v));
+  }
+
   /** The payloads, unmodifiable, in the order they were added. */
   public List<Payload> payloads() {
     return payloads;
@@ -218,7 +306,11 @@ public final class Message {
     return Optional.ofNullable(traceparent);
   }
 
-  /** Model-specific string attributes, unmodifiable. */
+  /**
+   * Model-specific string attributes, unmodifiable. Those FedStream adds (names starting with
+   * {@value #RESERVED_PREFIX}, e.g. on routed events) are readable here; the SDK's internal call
+   * marker never appears.
+   */
   public Map<String, String> attributes() {
     return attributes;
   }
@@ -249,6 +341,7 @@ public final class Message {
     private Error error;
     private String traceparent;
     private final Map<String, String> attributes = new LinkedHashMap<>();
+    private boolean call;
 
     private Builder() {
     }
@@ -271,10 +364,16 @@ public final class Message {
       return this;
     }
 
-    /** Kind; set by the node when sending, default {@link Kind#MESSAGE}. */
+    /**
+     * Refused: the kind is a wire-only field the node sets when it sends ({@code send}: MESSAGE,
+     * {@code request}: REQUEST, {@code reply}: REPLY, {@code emit}: EVENT).
+     *
+     * @throws NodeException.CallerException always
+     * @deprecated the node owns this field; remove the call
+     */
+    @Deprecated(forRemoval = true)
     public Builder kind(Kind kind) {
-      this.kind = Objects.requireNonNull(kind, "kind");
-      return this;
+      throw wireOnly("kind");
     }
 
     /** The tag (required). */
@@ -283,10 +382,15 @@ public final class Message {
       return this;
     }
 
-    /** Sender node id; the node sets it when sending. */
+    /**
+     * Refused: the source is a wire-only field, the sending node's id.
+     *
+     * @throws NodeException.CallerException always
+     * @deprecated the node owns this field; remove the call
+     */
+    @Deprecated(forRemoval = true)
     public Builder source(String source) {
-      this.source = source;
-      return this;
+      throw wireOnly("source");
     }
 
     /** Destination node id; required for {@code send}, {@code request} and {@code scatter}. */
@@ -295,10 +399,16 @@ public final class Message {
       return this;
     }
 
-    /** Creation time; now unless given. */
+    /**
+     * Refused: the creation time is a wire-only field, set when the message is built and again
+     * when it is sent.
+     *
+     * @throws NodeException.CallerException always
+     * @deprecated the node owns this field; remove the call
+     */
+    @Deprecated(forRemoval = true)
     public Builder createdAt(Instant createdAt) {
-      this.createdAt = createdAt;
-      return this;
+      throw wireOnly("createdAt");
     }
 
     /** Deadline; the node sets it on requests from the call's deadline. */
@@ -307,10 +417,20 @@ public final class Message {
       return this;
     }
 
-    /** The request this message replies to. */
+    /**
+     * Refused: {@code inReplyTo} is a wire-only field; {@link Node#reply(Message, Message)} sets it.
+     *
+     * @throws NodeException.CallerException always
+     * @deprecated the node owns this field; use {@code Node.reply}
+     */
+    @Deprecated(forRemoval = true)
     public Builder inReplyTo(String requestId) {
-      this.inReplyTo = requestId;
-      return this;
+      throw wireOnly("inReplyTo");
+    }
+
+    private static NodeException wireOnly(String field) {
+      return new NodeException.CallerException("Message field '" + field + "' is set by the node when it sends;"
+          + " it cannot be set on Message.Builder.");
     }
 
     /** The node that takes replies; the source unless given. */
@@ -336,9 +456,27 @@ public final class Message {
       return this;
     }
 
+    /** Removes one argument (no effect when absent). */
+    public Builder removeArg(String name) {
+      args.remove(name);
+      return this;
+    }
+
+    /** Removes every argument. */
+    public Builder clearArgs() {
+      args.clear();
+      return this;
+    }
+
     /** Adds a payload; names must be unique within the message. */
     public Builder payload(Payload payload) {
       payloads.add(Objects.requireNonNull(payload, "payload"));
+      return this;
+    }
+
+    /** Removes the payload with this name (no effect when absent). */
+    public Builder removePayload(String name) {
+      payloads.removeIf(p -> p.name().equals(name));
       return this;
     }
 
@@ -366,9 +504,33 @@ public final class Message {
       return this;
     }
 
-    /** Adds a model-specific string attribute. */
+    /**
+     * Adds a model-specific string attribute.
+     *
+     * @throws NodeException.CallerException if the name starts with {@value Message#RESERVED_PREFIX}
+     */
     public Builder attribute(String key, String value) {
-      attributes.put(Objects.requireNonNull(key, "attribute key"), Objects.requireNonNull(value, "attribute value"));
+      Objects.requireNonNull(key, "attribute key");
+      Objects.requireNonNull(value, "attribute value");
+      if (key.startsWith(RESERVED_PREFIX)) {
+        throw new NodeException.CallerException("Attribute '" + key + "': names starting with '" + RESERVED_PREFIX
+            + "' are reserved for FedStream.");
+      }
+      attributes.put(key, value);
+      return this;
+    }
+
+    /**
+     * Removes an attribute (no effect when absent).
+     *
+     * @throws NodeException.CallerException if the name starts with {@value Message#RESERVED_PREFIX}
+     */
+    public Builder removeAttribute(String key) {
+      if (key.startsWith(RESERVED_PREFIX)) {
+        throw new NodeException.CallerException("Attribute '" + key + "': names starting with '" + RESERVED_PREFIX
+            + "' are reserved for FedStream.");
+      }
+      attributes.remove(key);
       return this;
     }
 
@@ -391,6 +553,22 @@ public final class Message {
     }
 
     static Object normalise(String key, Object v) {
+      return normalise(key, v, 1);
+    }
+
+    /**
+     * The most levels the builder copies. Args nest at most {@code Limits.MAX_VALUE_DEPTH} levels, which
+     * {@code send} checks (as {@code CALLER}); deeper than this the builder cannot even copy them safely.
+     */
+    static final int MAX_COPY_DEPTH = 16 * io.fedstream.schemas.Limits.MAX_VALUE_DEPTH;
+
+    /** {@code depth}: the level of {@code v}; past {@link #MAX_COPY_DEPTH} the arg is refused. */
+    private static Object normalise(String key, Object v, int depth) {
+      if (depth > MAX_COPY_DEPTH) {
+        throw new IllegalArgumentException("Arg '" + io.fedstream.schemas.Limits.quote(key) + "' nests deeper than "
+            + MAX_COPY_DEPTH + " levels (args nest at most " + io.fedstream.schemas.Limits.MAX_VALUE_DEPTH
+            + "); flatten it or send it as a payload.");
+      }
       if (v == null || v instanceof Boolean || v instanceof Long || v instanceof Double || v instanceof String) {
         return v;
       }
@@ -406,7 +584,7 @@ public final class Message {
       if (v instanceof List) {
         List<Object> out = new ArrayList<>();
         for (Object e : (List<?>) v) {
-          out.add(normalise(key, e));
+          out.add(normalise(key, e, depth + 1));
         }
         return Collections.unmodifiableList(out);
       }
@@ -416,7 +594,7 @@ public final class Message {
           if (!(e.getKey() instanceof String)) {
             throw new IllegalArgumentException("Arg '" + key + "' has a map key that is not a String: " + e.getKey());
           }
-          out.put((String) e.getKey(), normalise(key, e.getValue()));
+          out.put((String) e.getKey(), normalise(key, e.getValue(), depth + 1));
         }
         return Collections.unmodifiableMap(out);
       }

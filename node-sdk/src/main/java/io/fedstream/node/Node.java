@@ -2,7 +2,10 @@ package io.fedstream.node;
 
 import io.fedstream.node.internal.NodeHostImpl;
 import java.time.Duration;
+import java.util.Collection;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.function.Function;
 import reactor.core.Disposable;
@@ -34,6 +37,15 @@ public interface Node extends AutoCloseable {
     return NodeHostImpl.standalone(config);
   }
 
+  /**
+   * A standalone node from a spec: the spec gives the id, groups, roles, relationships and
+   * interceptors ({@link NodeConfig#NODE_ID} and {@link NodeConfig#GROUPS} are ignored); the host
+   * id is {@link NodeConfig#HOST_ID}, else the node id.
+   */
+  static Node create(NodeConfig config, NodeSpec spec) {
+    return NodeHostImpl.standalone(config, spec);
+  }
+
   /** This node's id. */
   String id();
 
@@ -42,6 +54,36 @@ public interface Node extends AutoCloseable {
 
   /** The groups it belongs to. */
   Set<String> groups();
+
+  /** What this node is now: its spec, with the relationships as last changed. */
+  NodeSpec spec();
+
+  /**
+   * Replaces the node's relationships. The change applies at once; a heartbeat carrying it goes
+   * out at once (if the node has started), so every host sees it within a round trip. The Mono
+   * completes when that heartbeat is acknowledged (subscribing is optional); it fails with {@link
+   * ErrorCode#UNAVAILABLE} if the heartbeat cannot be written (the next one retries).
+   *
+   * @param relationships relationship name to role instance ids
+   * @throws IllegalArgumentException if a name or id is blank
+   */
+  Mono<Void> updateRelationships(Map<String, ? extends Collection<String>> relationships);
+
+  /** Adds one role instance to a relationship; as {@link #updateRelationships(Map)}. */
+  Mono<Void> addRelationship(String name, String instanceId);
+
+  /** Removes one role instance from a relationship (the name goes when it has none left); as {@link #updateRelationships(Map)}. */
+  Mono<Void> removeRelationship(String name, String instanceId);
+
+  /**
+   * What an alive node of the namespace announced in its last heartbeat (groups, roles,
+   * relationships), or empty if it is not alive. Its changes arrive as {@link
+   * PresenceEvent.Type#UPDATED} events on {@link #presence()}.
+   */
+  Optional<MemberInfo> memberInfo(String nodeId);
+
+  /** Every alive node of the namespace with what it announced. */
+  List<MemberInfo> memberInfos();
 
   /**
    * Starts the node (for a standalone node: its host): creates missing topics, positions the
@@ -110,16 +152,26 @@ public interface Node extends AutoCloseable {
   Mono<Void> replyError(Message request, ErrorCode code, String reason);
 
   /**
-   * Handles every message with this tag: requests get the handler's message as their reply (an
-   * empty Mono replies with no content; a {@link NodeException} replies with its code; any other
-   * exception replies {@link ErrorCode#HANDLER}); other messages just run the handler. The
-   * handler is invoked on the host's poll thread, in arrival order, like a WebFlux handler on its
-   * event loop: it must not block. Put blocking or long work in the returned Mono with {@code
-   * subscribeOn(...)}; handlers that do so run concurrently. Dispose the result to stop.
+   * Handles every message with this tag on the host's handler pool ({@link ServeOptions#workers()}):
+   * {@link #serve(String, Function, ServeOptions)}.
    *
    * @throws IllegalStateException if the tag already has a handler
    */
   Disposable serve(String tag, Function<Message, Mono<Message>> handler);
+
+  /**
+   * Handles every message with this tag: requests get the handler's message as their reply (an
+   * empty Mono replies with no content; a {@link NodeException} replies with its code; any other
+   * exception, thrown or signalled, replies {@link ErrorCode#HANDLER}); other messages just run
+   * the handler. Where it runs is chosen by {@code options}: by default on the host's bounded
+   * handler pool, where it may block; messages from one caller reach it one at a time in arrival
+   * order and their replies go out in that order, while messages from different callers run
+   * concurrently (so the handler must be thread-safe). {@link ServeOptions#pollThread()} runs it
+   * on the poll thread in arrival order, for handlers that never block. Dispose the result to stop.
+   *
+   * @throws IllegalStateException if the tag already has a handler
+   */
+  Disposable serve(String tag, Function<Message, Mono<Message>> handler, ServeOptions options);
 
   /**
    * Sends different requests to several nodes and gathers the replies under a policy.
@@ -184,6 +236,60 @@ public interface Node extends AutoCloseable {
    * @return the matching events; hot once subscribed, one record per subscribe call
    */
   Flux<Message> subscribe(EventSubscription subscription);
+
+  /**
+   * {@link #subscribe(EventSubscription)}, and tells when the subscription is live: the router
+   * acknowledges each subscription it accepted (a {@code REPLY} from {@code fedstream-router}, tag
+   * {@code fedstream.subscribe}, {@code inReplyTo} = the subscription id, no error) once the task
+   * that routes the channel has applied it, and {@code onLive} then runs, once, on the host's poll
+   * thread (keep it short; it must not block). Every matching event emitted after {@code onLive}
+   * ran reaches this Flux. A rejection fails the Flux and {@code onLive} never runs.
+   *
+   * @param subscription what to listen to
+   * @param onLive runs when the router has acknowledged the subscription
+   * @return the matching events, as {@link #subscribe(EventSubscription)}
+   */
+  Flux<Message> subscribe(EventSubscription subscription, Runnable onLive);
+
+  /**
+   * Serves channels of a role as one instance of it: reads each channel's topic
+   * {@code <ns>.channel.<role>.<channel>} (created on demand) in the consumer group
+   * {@code <ns>.role.<role>}, so that every instance of the role shares the calls (Kafka's own load
+   * balancing; at most as many instances get work as the topics have partitions, 6 by the
+   * contract). A {@code REQUEST} goes to its channel's handler, and the handler's message is the
+   * reply to the caller's mailbox (as with {@link #serve}: an empty Mono replies with no content, a
+   * {@link NodeException} replies with its code, any other exception with {@link
+   * ErrorCode#HANDLER}). A request past its deadline is dropped. The handler is invoked on the
+   * role's own consumer thread: put blocking work in the returned Mono ({@code subscribeOn});
+   * handlers that do so run concurrently (at most 64 calls in flight per role instance, then the
+   * consumer pauses). A call is handled at least once: a record whose handler had not finished
+   * when its partition moved to another instance is handled there again. Dispose the result to
+   * stop (the consumer leaves the group; its partitions go to the other instances).
+   *
+   * @param role the role (underscores become hyphens)
+   * @param handlers channel name (underscores become hyphens) to handler; not empty
+   * @return a handle that stops serving
+   * @throws IllegalArgumentException if a name is invalid or there is no handler
+   */
+  Disposable serveChannels(String role, java.util.Map<String, Function<Message, Mono<Message>>> handlers);
+
+  /**
+   * Sends a request to any instance of a role: a {@code REQUEST} on the channel topic
+   * {@code <ns>.channel.<role>.<channel>}, keyed by the request's id (so that calls spread over the
+   * partitions, hence over the instances), with this node as reply-to. Emits the reply, or fails
+   * as {@link #request(Message, Duration)} does, except that no instance being alive shows only as
+   * {@link NodeException.DeadlineExceededException} (the request waits in the topic until an
+   * instance reads it or its deadline passes). Payloads above {@link NodeConfig#CHUNK_SIZE} are
+   * refused: send those to a named node with {@link #request(Message, Duration)}.
+   *
+   * @param role the role (underscores become hyphens)
+   * @param channel the channel (underscores become hyphens); the request's tag
+   * @param request the request; its destination is ignored
+   * @param deadline how long to wait for the reply
+   * @throws IllegalArgumentException if a name is invalid, the deadline not positive or a payload
+   *     too large
+   */
+  Mono<Message> requestChannel(String role, String channel, Message request, Duration deadline);
 
   /**
    * Registers a conditional event in the router's register table (MARO). On subscription it

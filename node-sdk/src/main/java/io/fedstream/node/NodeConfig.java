@@ -1,6 +1,8 @@
 package io.fedstream.node;
 
 import io.fedstream.schemas.Topics;
+import io.fedstream.node.spi.Interceptor;
+import io.fedstream.node.spi.KafkaClientFactory;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -127,6 +129,12 @@ public final class NodeConfig {
   private static final String DELIVERY_THREADS_DOC = "At most this many threads deliver messages to"
       + " subscribers and handlers. Default 4.";
 
+  /** Threads that run serve handlers (see {@link ServeOptions}). Default 64, started on demand. */
+  public static final String HANDLER_THREADS = "fedstream.handler.threads";
+  private static final String HANDLER_THREADS_DOC = "At most this many threads run serve handlers (those not"
+      + " on the poll thread, see ServeOptions); they are started on demand and end when idle. Messages from one"
+      + " caller to one node are handled one at a time, in order; a blocking handler holds one thread.";
+
   /** Prefixes passed through to every Kafka client. */
   public static final List<String> SECURITY_PREFIXES = List.of("security.", "sasl.", "ssl.");
   /** Prefix of settings passed to the producer only (prefix removed). */
@@ -178,13 +186,21 @@ public final class NodeConfig {
       .define(MAILBOX_RESET, Type.STRING, "earliest", ValidString.in("earliest", "latest"), Importance.LOW, MAILBOX_RESET_DOC)
       .define(COMMIT_INTERVAL_MS, Type.INT, 500, Range.between(1, 600_000), Importance.LOW, COMMIT_INTERVAL_MS_DOC)
       .define(LINGER_MS, Type.INT, 0, Range.between(0, 60_000), Importance.LOW, LINGER_MS_DOC)
-      .define(DELIVERY_THREADS, Type.INT, 4, Range.between(1, 1024), Importance.LOW, DELIVERY_THREADS_DOC);
+      .define(DELIVERY_THREADS, Type.INT, 4, Range.between(1, 1024), Importance.LOW, DELIVERY_THREADS_DOC)
+      .define(HANDLER_THREADS, Type.INT, 64, Range.between(1, 4096), Importance.LOW, HANDLER_THREADS_DOC);
 
   private final Map<String, Object> values;
   private final Map<String, Object> passthrough;
   private final MeterRegistry meterRegistry;
+  private final List<Interceptor> interceptors;
+  private final KafkaClientFactory clientFactory;
 
   private NodeConfig(Map<String, ?> originals, MeterRegistry meterRegistry) {
+    this(originals, meterRegistry, List.of(), KafkaClientFactory.kafka());
+  }
+
+  private NodeConfig(Map<String, ?> originals, MeterRegistry meterRegistry, List<Interceptor> interceptors,
+      KafkaClientFactory clientFactory) {
     Map<String, Object> known = new LinkedHashMap<>();
     Map<String, Object> pass = new LinkedHashMap<>();
     Set<String> unknown = new TreeSet<>();
@@ -213,6 +229,8 @@ public final class NodeConfig {
     }
     this.passthrough = Collections.unmodifiableMap(pass);
     this.meterRegistry = meterRegistry;
+    this.interceptors = List.copyOf(interceptors);
+    this.clientFactory = clientFactory;
   }
 
   private static boolean isPassthrough(String key) {
@@ -244,6 +262,8 @@ public final class NodeConfig {
     values.forEach((k, v) -> b.values.put(k, v));
     b.values.putAll(passthrough);
     b.meterRegistry = meterRegistry;
+    b.interceptors.addAll(interceptors);
+    b.clientFactory = clientFactory;
     return b;
   }
 
@@ -357,6 +377,21 @@ public final class NodeConfig {
     return passthrough;
   }
 
+  /** {@value #HANDLER_THREADS}. */
+  public int handlerThreads() {
+    return (Integer) values.get(HANDLER_THREADS);
+  }
+
+  /** The interceptors of every node of a host made from this config, in order; unmodifiable. */
+  public List<Interceptor> interceptors() {
+    return interceptors;
+  }
+
+  /** Where the host gets its Kafka clients; {@link KafkaClientFactory#kafka()} unless set. */
+  public KafkaClientFactory clientFactory() {
+    return clientFactory;
+  }
+
   /** The meter registry metrics go to; null means the host keeps its own simple registry. */
   public MeterRegistry meterRegistry() {
     return meterRegistry;
@@ -373,6 +408,8 @@ public final class NodeConfig {
   public static final class Builder {
     private final Map<String, Object> values = new LinkedHashMap<>();
     private MeterRegistry meterRegistry;
+    private final List<Interceptor> interceptors = new java.util.ArrayList<>();
+    private KafkaClientFactory clientFactory = KafkaClientFactory.kafka();
 
     private Builder() {
     }
@@ -413,6 +450,24 @@ public final class NodeConfig {
       return set(HOST_ID, hostId);
     }
 
+    /**
+     * Adds an interceptor of every message of every node of the host (before the node's own, see
+     * {@link NodeSpec.Builder#interceptor}); see {@link Interceptor} for what it sees and may change.
+     */
+    public Builder interceptor(Interceptor interceptor) {
+      interceptors.add(Objects.requireNonNull(interceptor, "interceptor"));
+      return this;
+    }
+
+    /**
+     * Where the host gets its producer, consumer and topics. Default {@link
+     * KafkaClientFactory#kafka()}; tests use in-memory clients (test-kit's {@code MockKafka}).
+     */
+    public Builder clientFactory(KafkaClientFactory factory) {
+      this.clientFactory = Objects.requireNonNull(factory, "factory");
+      return this;
+    }
+
     /** Metrics go to this registry. Default: a simple in-memory registry owned by the host. */
     public Builder meterRegistry(MeterRegistry registry) {
       this.meterRegistry = registry;
@@ -425,7 +480,7 @@ public final class NodeConfig {
      * @throws IllegalArgumentException naming unknown keys, missing required keys or invalid values
      */
     public NodeConfig build() {
-      return new NodeConfig(values, meterRegistry);
+      return new NodeConfig(values, meterRegistry, interceptors, clientFactory);
     }
   }
 }

@@ -34,6 +34,14 @@ public interface NodeHost extends AutoCloseable {
    */
   Node addNode(String nodeId, Collection<String> groups);
 
+  /**
+   * Adds a node from a spec (id, groups, roles, relationships, its own interceptors); as {@link
+   * #addNode(String, Collection)}.
+   *
+   * @throws IllegalArgumentException if a group name is invalid or the id is already hosted
+   */
+  Node addNode(NodeSpec spec);
+
   /** Starts the host and every node added so far; see {@link Node#start()}. Idempotent. */
   Mono<Void> start();
 

@@ -20,12 +20,13 @@ public record Trigger(String registrationId, String handlerId, String expression
 
   /**
    * One gathered message: embedded in the trigger (decoded to a {@link Message}), or, past the
-   * router's size budget for a trigger, a reference to where it is in the mailbox.
+   * router's size budget for a trigger, a reference to where it is, which the SDK fetches.
    *
    * @param position {@code topic:partition:offset} of the message in the mailbox
-   * @param message the decoded message if it was embedded (a payload that travelled as chunks is
-   *     left out of this copy: {@link Node#receive()} delivers the reassembled file); empty for a
-   *     reference, or if the embedded copy could not be decoded
+   * @param message the decoded message: embedded, or, for a reference, fetched from its position
+   *     when the trigger is handed over (a payload that travelled as chunks is left out of this
+   *     copy: {@link Node#receive()} delivers the reassembled file); empty if it could not be
+   *     decoded or fetched (within the request timeout)
    */
   public record Item(String position, Optional<Message> message) {
     /** Checks and keeps the fields. */
@@ -43,12 +44,12 @@ public record Trigger(String registrationId, String handlerId, String expression
     items = List.copyOf(items);
   }
 
-  /** The embedded gathered messages, in arrival order (references left out). */
+  /** The gathered messages, in arrival order (those that could not be resolved left out). */
   public List<Message> messages() {
     return items.stream().flatMap(g -> g.message().stream()).toList();
   }
 
-  /** The positions ({@code topic:partition:offset}) of gathered messages that were not embedded. */
+  /** The positions ({@code topic:partition:offset}) of gathered messages that could not be resolved. */
   public List<String> references() {
     return items.stream().filter(g -> g.message().isEmpty()).map(Item::position).toList();
   }

@@ -148,8 +148,9 @@ public final class Router implements AutoCloseable {
 
   private static void prepareTopics(RouterConfig config) {
     String ns = config.namespace();
-    try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
-        config.bootstrapServers()))) {
+    Map<String, Object> adminConf = new java.util.HashMap<>(config.clientSecurity());
+    adminConf.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers());
+    try (Admin admin = Admin.create(adminConf)) {
       Set<String> existing = admin.listTopics().names().get(60, TimeUnit.SECONDS);
       List<NewTopic> missing = new ArrayList<>();
       for (String t : topics(ns)) {

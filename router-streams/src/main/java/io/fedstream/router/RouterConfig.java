@@ -35,6 +35,13 @@ public final class RouterConfig {
   /** Prefix of keys passed through to Kafka Streams. */
   public static final String STREAMS_PREFIX = "streams.";
 
+  /**
+   * Prefixes of Kafka client security settings ({@code security.protocol}, {@code sasl.*},
+   * {@code ssl.*}) passed as they are to every client of the router: Kafka Streams' clients, the
+   * admin client that prepares topics and the dead-letter producer. Default: none (PLAINTEXT).
+   */
+  public static final java.util.List<String> SECURITY_PREFIXES = java.util.List.of("security.", "sasl.", "ssl.");
+
   /** Kafka bootstrap servers ({@code host:port,...}). Required. */
   public static final String BOOTSTRAP_SERVERS = "bootstrap.servers";
   private static final String BOOTSTRAP_SERVERS_DOC = "Kafka bootstrap servers, host:port[,host:port...].";
@@ -149,14 +156,14 @@ public final class RouterConfig {
     Map<String, Object> copy = new HashMap<>(props);
     TreeSet<String> unknown = new TreeSet<>();
     for (String k : copy.keySet()) {
-      if (!DEFINITION.names().contains(k) && !k.startsWith(STREAMS_PREFIX)) {
+      if (!DEFINITION.names().contains(k) && !k.startsWith(STREAMS_PREFIX) && !isSecurity(k)) {
         unknown.add(k);
       }
     }
     if (!unknown.isEmpty()) {
       throw new ConfigException("Unknown router config key(s) " + unknown + ". Known keys: "
           + new TreeSet<>(DEFINITION.names()) + "; Kafka Streams settings go with the prefix '"
-          + STREAMS_PREFIX + "'.");
+          + STREAMS_PREFIX + "'; client security settings start with security., sasl. or ssl.");
     }
     this.originals = Map.copyOf(copy);
     this.values = new Values(copy);
@@ -203,6 +210,24 @@ public final class RouterConfig {
   /** The definition of every key: name, type, default, validator and documentation. */
   public static ConfigDef definition() {
     return DEFINITION;
+  }
+
+  private static boolean isSecurity(String key) {
+    return SECURITY_PREFIXES.stream().anyMatch(key::startsWith);
+  }
+
+  /**
+   * The Kafka client security settings given ({@code security.*}, {@code sasl.*}, {@code ssl.*}),
+   * for every client the router makes; empty for a plain broker.
+   */
+  public Map<String, Object> clientSecurity() {
+    Map<String, Object> m = new java.util.TreeMap<>();
+    originals.forEach((k, v) -> {
+      if (isSecurity(k)) {
+        m.put(k, v);
+      }
+    });
+    return m;
   }
 
   /** The settings as given (including {@value #STREAMS_PREFIX} pass-through keys). */
@@ -281,6 +306,7 @@ public final class RouterConfig {
         p.put(k.substring(STREAMS_PREFIX.length()), v);
       }
     });
+    p.putAll(clientSecurity());
     // The events topics are read by pattern: a new role's topic is found at the next metadata
     // refresh. 2 s (Kafka's default is 5 minutes) keeps a new role's first events from waiting long;
     // they are read from the topic's beginning once found, so they are late, never lost.

@@ -109,7 +109,32 @@ final class Harness implements AutoCloseable {
         .setConditions(conditions).setInstances(List.of(instances)).build();
     String topic = Topics.subscriptions(ns);
     pipe(topic, s.getSubscriptionId(), subscriptionWire.encode(topic, s));
+    // the router acknowledges an accepted subscription in the subscriber's mailbox: set it apart,
+    // so that tests of routing read only deliveries and rejections
+    pending.addAll(mailbox.readRecordsToList());
+    pending.removeIf(r -> {
+      Envelope e = envelopes.decode(Topics.mailbox(ns), r.value());
+      if (isAcknowledgement(e)) {
+        acknowledged.add(e);
+        return true;
+      }
+      return false;
+    });
     return s;
+  }
+
+  /** Acknowledgements of accepted subscriptions, in order, set apart by {@link #subscribe}. */
+  final List<Envelope> acknowledged = new ArrayList<>();
+  private final List<TestRecord<String, byte[]>> pending = new ArrayList<>();
+
+  static boolean isAcknowledgement(Envelope e) {
+    return e.getKind() == Kind.REPLY && e.getError() == null && RoutedRecords.SUBSCRIBE_TAG.equals(e.getTag())
+        && RoutedRecords.ROUTER_SOURCE.equals(e.getSource());
+  }
+
+  /** The next mailbox record, those set apart by {@link #subscribe} first. */
+  TestRecord<String, byte[]> nextMailboxRecord() {
+    return pending.isEmpty() ? mailbox.readRecord() : pending.remove(0);
   }
 
   void unsubscribe(String id) {
@@ -172,8 +197,15 @@ final class Harness implements AutoCloseable {
   /** Mailbox records the router wrote, decoded, in order (drains the topic). */
   List<Envelope> mailboxEnvelopes() {
     List<Envelope> out = new ArrayList<>();
-    for (TestRecord<String, byte[]> r : mailbox.readRecordsToList()) {
+    List<TestRecord<String, byte[]>> records = new ArrayList<>(pending);
+    pending.clear();
+    records.addAll(mailbox.readRecordsToList());
+    for (TestRecord<String, byte[]> r : records) {
       Envelope e = envelopes.decode(Topics.mailbox(ns), r.value());
+      if (isAcknowledgement(e)) {
+        acknowledged.add(e);
+        continue;
+      }
       if (!r.key().equals(e.getDestination())) {
         throw new AssertionError("mailbox record keyed " + r.key() + " for destination " + e.getDestination());
       }

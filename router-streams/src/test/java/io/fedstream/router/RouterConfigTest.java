@@ -59,4 +59,17 @@ class RouterConfigTest {
     RouterConfig.definition().configKeys().values()
         .forEach(k -> assertTrue(k.documentation != null && !k.documentation.isBlank(), k.name));
   }
+
+  @Test
+  void clientSecuritySettingsReachEveryClient() {
+    java.util.HashMap<String, Object> m = new java.util.HashMap<>(minimal());
+    m.put("security.protocol", "SASL_SSL");
+    m.put("sasl.mechanism", "SCRAM-SHA-512");
+    m.put("ssl.truststore.type", "PEM");
+    RouterConfig c = RouterConfig.of(m);
+    assertEquals(Map.of("security.protocol", "SASL_SSL", "sasl.mechanism", "SCRAM-SHA-512",
+        "ssl.truststore.type", "PEM"), c.clientSecurity());
+    assertEquals("SASL_SSL", c.streamsProperties().get("security.protocol"));
+    assertTrue(RouterConfig.of(minimal()).clientSecurity().isEmpty());
+  }
 }

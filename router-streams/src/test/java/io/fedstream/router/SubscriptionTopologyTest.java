@@ -113,7 +113,7 @@ class SubscriptionTopologyTest {
   void deliveredRecordsCarryTheContractHeaders() {
     h.subscribe("n1", "r", "c", SubscriptionMode.FOREVER, Map.of());
     Envelope e = h.event("r", "i1", "c", Map.of(), Map.of());
-    TestRecord<String, byte[]> r = h.mailbox.readRecord();
+    TestRecord<String, byte[]> r = h.nextMailboxRecord();
     assertEquals("n1", r.key());
     assertEquals(e.getMessageId(), new String(r.headers().lastHeader(RecordHeaders.MESSAGE_ID).value(), StandardCharsets.UTF_8));
     assertEquals("EVENT", new String(r.headers().lastHeader(RecordHeaders.KIND).value(), StandardCharsets.UTF_8));

@@ -49,7 +49,7 @@ public final class RoutedRecords {
   public static final String JOIN_CHANNEL = "join";
   /** Channel (tag) of the event emitted when a node leaves or is declared GONE. */
   public static final String LEAVE_CHANNEL = "leave";
-  /** Tag of the coded error answering a rejected subscription. */
+  /** Tag of the router's answer to a subscription: its acknowledgement (no error) or its rejection (a coded error). */
   public static final String SUBSCRIBE_TAG = "fedstream.subscribe";
   /** Tag of the coded error answering a rejected registration. */
   public static final String REGISTER_TAG = "fedstream.register";

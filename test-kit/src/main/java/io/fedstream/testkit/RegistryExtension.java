@@ -17,6 +17,16 @@ public final class RegistryExtension implements ParameterResolver {
   public RegistryExtension() {
   }
 
+  /**
+   * The same shared registry, for test engines that take no JUnit Jupiter extension (jqwik
+   * properties); it is stopped when the JVM ends.
+   *
+   * @return the registry, started on first use
+   */
+  public static Registry shared() {
+    return SharedPlatform.registry();
+  }
+
   @Override
   public boolean supportsParameter(ParameterContext parameter, ExtensionContext context) {
     return parameter.getParameter().getType() == Registry.class;

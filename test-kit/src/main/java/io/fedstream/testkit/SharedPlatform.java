@@ -54,7 +54,9 @@ final class SharedPlatform implements Platform, Registry, AutoCloseable {
   }
 
   static synchronized SharedRegistry registry() {
-    if (registry == null) {
+    // JUnit Jupiter closes the registry when its part of the test plan is done; another engine
+    // (jqwik) running after it in the same JVM gets a new one.
+    if (registry == null || registry.closed) {
       registry = SharedRegistry.start();
       Runtime.getRuntime().addShutdownHook(new Thread(registry::close, "fedstream-test-registry-stop"));
     }
@@ -133,9 +135,12 @@ final class SharedPlatform implements Platform, Registry, AutoCloseable {
       return process.url();
     }
 
+    private volatile boolean closed;
+
     /** Stops the registry; idempotent. */
     @Override
     public void close() {
+      closed = true;
       process.close();
     }
   }

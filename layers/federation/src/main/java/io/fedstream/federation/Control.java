@@ -20,6 +20,9 @@ final class Control {
   /** The group every client joins (for {@code node().broadcast}). */
   static final String CLIENT_GROUP = "clients";
 
+  /** The group every node of another process joins, so that the federation can see it present. */
+  static final String REMOTE_GROUP = "federation-nodes";
+
   private Control() {
   }
 

@@ -151,24 +151,34 @@ final class FederationRun {
     }
   }
 
+  /**
+   * Waits until every node of another process is present. Nodes of this host are present once it
+   * started; nodes of other processes join the group {@value Control#REMOTE_GROUP}, whose alive
+   * members are polled (a bounded wait that does not depend on seeing each join event).
+   */
   private void awaitPresent(Node control) {
-    Set<String> expected = new LinkedHashSet<>(allIds());
-    Set<String> seen = ConcurrentHashMap.newKeySet();
-    try {
-      control.presence()
-          .filter(e -> e.type() == PresenceEvent.Type.JOINED && expected.contains(e.nodeId()))
-          .map(PresenceEvent::nodeId)
-          .filter(seen::add)
-          .take(expected.size())
-          .then()
-          .timeout(f.startTimeout)
-          .block();
-    } catch (RuntimeException e) {
-      expected.removeAll(seen);
-      throw new FederationException(FederationException.TIMEOUT, "nodes not present within "
-          + f.startTimeout.toSeconds() + " s: " + expected + (expected.stream().anyMatch(f.remote::contains)
-              ? " (start each remote node with: fedstream node --namespace " + f.config.namespace()
-              + " --class <class> --id <id> --classpath <jar>)" : ""), null, e);
+    Set<String> expected = new LinkedHashSet<>(f.remote);
+    if (expected.isEmpty()) {
+      return;
+    }
+    long end = System.nanoTime() + f.startTimeout.toNanos();
+    while (true) {
+      Set<String> missing = new LinkedHashSet<>(expected);
+      missing.removeAll(control.members(Control.REMOTE_GROUP));
+      if (missing.isEmpty()) {
+        return;
+      }
+      if (System.nanoTime() - end >= 0) {
+        throw new FederationException(FederationException.TIMEOUT, "nodes not present within "
+            + f.startTimeout.toSeconds() + " s: " + missing + " (start each with: fedstream node --namespace "
+            + f.config.namespace() + " --class <class> --id <id> --classpath <jar>)");
+      }
+      try {
+        Thread.sleep(100); // polling presence that this host keeps up to date; bounded by the start timeout
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new FederationException(FederationException.STOPPED, "interrupted while waiting for " + missing);
+      }
     }
   }
 

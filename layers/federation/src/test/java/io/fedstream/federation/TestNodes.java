@@ -38,6 +38,18 @@ final class TestNodes {
     }
   }
 
+  /** A client for another process: its arguments are plain values; prints what it received. */
+  public static class RemoteEchoClient extends FederatedNode {
+    public String train(@Arg("outMsg") String outMsg, @Arg("rounds") int rounds) {
+      for (int i = 0; i < rounds; i++) {
+        send("exchange", Map.of("msg", outMsg + " " + id()));
+        FederatedMessage msg = receive();
+        System.out.println(id() + "/" + role() + " received " + msg.get("msg") + " from " + msg.senderId());
+      }
+      return id() + " done";
+    }
+  }
+
   /** A client that waits forever, as FedRay's tutorial loops do. */
   public static class BlockedClient extends FederatedNode {
     public void train() {

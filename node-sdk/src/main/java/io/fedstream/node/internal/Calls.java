@@ -18,9 +18,6 @@ import reactor.core.scheduler.Scheduler;
  */
 final class Calls {
 
-  /** Attribute marking requests made with request/scatter/broadcast: their replies never go to receive(). */
-  static final String CALL_ATTRIBUTE = "fedstream.call";
-
   private final Map<String, Object> pending = new ConcurrentHashMap<>();
 
   /** One reply to {@code id}, or a {@link NodeException.DeadlineExceededException} after {@code deadline}. */

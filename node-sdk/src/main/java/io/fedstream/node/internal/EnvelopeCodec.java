@@ -102,7 +102,30 @@ final class EnvelopeCodec {
     return new Envelope(m.id(), m.sessionId(), io.fedstream.avro.SessionType.valueOf(m.sessionType().name()),
         Kind.valueOf(m.kind().name()), m.tag(), m.source(), m.destination().orElse(null), m.createdAt(),
         m.deadline().orElse(null), m.inReplyTo().orElse(null), m.replyTo().orElse(null), args, payloads, error,
-        null, trace, new LinkedHashMap<>(m.attributes()));
+        null, trace, wireAttributes(m));
+  }
+
+  /** The attributes as they travel: the message's, plus the call marker. */
+  private static Map<String, String> wireAttributes(Message m) {
+    Map<String, String> out = new LinkedHashMap<>(m.attributes());
+    if (Wire.isCall(m)) {
+      out.put(Wire.CALL_ATTRIBUTE, "1");
+    }
+    return out;
+  }
+
+  /** An inline wire payload as the public type (bytes, or an Avro-typed blob). */
+  static Payload inlinePayload(io.fedstream.avro.Payload p) {
+    byte[] data = Reassembler.bytes(p.getData());
+    return p.getSchemaId() != null ? Payload.ofAvro(p.getName(), p.getSchemaId(), data).withContentType(p.getContentType())
+        : Payload.ofBytes(p.getName(), p.getContentType(), data);
+  }
+
+  /** A value on the Confluent wire format: magic byte 0, the schema id, the Avro body. */
+  static byte[] framed(int schemaId, byte[] body) {
+    ByteBuffer wire = ByteBuffer.allocate(5 + body.length);
+    wire.put((byte) 0).putInt(schemaId).put(body);
+    return wire.array();
   }
 
   /** A CHUNK envelope carrying one slice of a large payload. */
@@ -130,21 +153,27 @@ final class EnvelopeCodec {
         .id(e.getMessageId())
         .sessionId(e.getSessionId())
         .sessionType(Message.SessionType.valueOf(e.getSessionType().name()))
-        .kind(e.getKind() == Kind.CHUNK ? Message.Kind.MESSAGE : Message.Kind.valueOf(e.getKind().name()))
         .tag(e.getTag())
-        .source(e.getSource())
         .to(e.getDestination())
-        .createdAt(e.getCreatedAt())
         .deadline(e.getDeadline())
-        .inReplyTo(e.getInReplyTo())
         .replyTo(e.getReplyTo());
+    Wire.kind(b, e.getKind() == Kind.CHUNK ? Message.Kind.MESSAGE : Message.Kind.valueOf(e.getKind().name()));
+    Wire.source(b, e.getSource());
+    Wire.createdAt(b, e.getCreatedAt());
+    Wire.inReplyTo(b, e.getInReplyTo());
     for (Map.Entry<String, Value> a : e.getArgs().entrySet()) {
       b.arg(a.getKey(), fromValue(a.getValue()));
     }
     for (Payload p : payloads) {
       b.payload(p);
     }
-    e.getAttributes().forEach(b::attribute);
+    e.getAttributes().forEach((k, v) -> {
+      if (Wire.CALL_ATTRIBUTE.equals(k)) {
+        Wire.call(b, true);
+      } else {
+        Wire.attribute(b, k, v);
+      }
+    });
     if (overrideError != null) {
       b.error(overrideError);
     } else if (e.getError() != null) {

@@ -1,66 +1,62 @@
 package io.fedstream.node.internal;
 
-import io.fedstream.schemas.RoutedRecords;
+import io.fedstream.avro.PresenceStatus;
 import io.fedstream.node.ErrorCode;
 import io.fedstream.node.EventSubscription;
 import io.fedstream.node.GatherPolicy;
 import io.fedstream.node.Gathered;
+import io.fedstream.node.MemberInfo;
 import io.fedstream.node.Message;
 import io.fedstream.node.Node;
 import io.fedstream.node.NodeException;
+import io.fedstream.node.NodeSpec;
 import io.fedstream.node.PresenceEvent;
+import io.fedstream.node.ServeOptions;
 import io.fedstream.node.Tracked;
 import io.fedstream.node.Trigger;
 import io.fedstream.schemas.Topics;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayDeque;
-import java.util.HashMap;
-import java.util.Iterator;
+import java.util.Collection;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import java.util.function.Function;
 import reactor.core.Disposable;
 import reactor.core.publisher.Flux;
-import reactor.core.publisher.FluxSink;
 import reactor.core.publisher.Mono;
-import reactor.core.publisher.Operators;
 
 /**
- * One node served by a host. Kept small: an idle node holds its id, its groups and a few null
- * references; its inbound queue and subscriber tables exist only once used.
+ * One node served by a host: its identity (spec), lifecycle and the primitive verbs. Receiving is
+ * its {@link Inbox}; rounds, router calls and writes are the host's {@link Rounds}, {@link
+ * RouterLink} and {@link Outbox}. Kept small: an idle node holds its id, its groups, its spec and
+ * its inbox.
  */
-final class LocalNode implements Node {
+final class LocalNode implements Node, NodeSide {
 
   final String id;
   final String[] groups;
+  final Inbox inbox;
   private final NodeHostImpl host;
+  private final HostContext ctx;
   private final boolean standalone;
+  final Interceptors interceptors;
   volatile boolean attached;
+  private volatile NodeSpec spec;
 
-  // Inbound state, guarded by this.
-  private ArrayDeque<Delivery> queue;
-  private FluxSink<Delivery> receiver;
-  private Map<String, FluxSink<Delivery>> sessions;
-  private Map<String, Function<Message, Mono<Message>>> handlers;
-  private boolean draining;
-  // Deliveries a subscription's sink has taken but not yet handed to its subscriber or given back
-  // (publishOn prefetches them). A cancelled subscription gives them back asynchronously; until it
-  // has, the next subscriber of the same stream waits, so that it sees them first and in order.
-  private Map<FluxSink<Delivery>, java.util.concurrent.atomic.AtomicInteger> held;
-  private Map<Object, java.util.concurrent.atomic.AtomicInteger> lingering;
-  private boolean missed;
-  private boolean closed;
-  private volatile Routed routed;
-
-  LocalNode(String id, String[] groups, NodeHostImpl host, boolean standalone) {
-    this.id = id;
+  LocalNode(NodeSpec spec, String[] groups, NodeHostImpl host, boolean standalone) {
+    this.id = spec.id();
     this.groups = groups;
     this.host = host;
+    this.ctx = host.ctx;
     this.standalone = standalone;
+    this.spec = spec;
+    this.interceptors = Interceptors.of(ctx.config.interceptors(), spec.interceptors());
+    this.inbox = new Inbox(id, groups, interceptors, this, ctx, host.handlers);
   }
 
   NodeHostImpl host() {
@@ -74,7 +70,7 @@ final class LocalNode implements Node {
 
   @Override
   public String namespace() {
-    return host.namespace;
+    return ctx.namespace;
   }
 
   @Override
@@ -83,26 +79,83 @@ final class LocalNode implements Node {
   }
 
   @Override
+  public NodeSpec spec() {
+    return spec;
+  }
+
+  @Override
   public Mono<Void> start() {
     return host.start().then(host.attach(this));
+  }
+
+  // ---- spec
+
+  @Override
+  public Mono<Void> updateRelationships(Map<String, ? extends Collection<String>> relationships) {
+    Objects.requireNonNull(relationships, "relationships");
+    synchronized (host.outbox.heartbeatLock) {
+      spec = spec.withRelationships(relationships);
+    }
+    return announce();
+  }
+
+  @Override
+  public Mono<Void> addRelationship(String name, String instanceId) {
+    synchronized (host.outbox.heartbeatLock) {
+      spec = spec.toBuilder().relationship(name, instanceId).build();
+    }
+    return announce();
+  }
+
+  @Override
+  public Mono<Void> removeRelationship(String name, String instanceId) {
+    Objects.requireNonNull(name, "name");
+    Objects.requireNonNull(instanceId, "instanceId");
+    synchronized (host.outbox.heartbeatLock) {
+      Map<String, Set<String>> rel = new LinkedHashMap<>();
+      spec.relationships().forEach((k, v) -> {
+        Set<String> ids = new LinkedHashSet<>(v);
+        if (k.equals(name)) {
+          ids.remove(instanceId);
+        }
+        if (!ids.isEmpty()) {
+          rel.put(k, ids);
+        }
+      });
+      spec = spec.withRelationships(rel);
+    }
+    return announce();
+  }
+
+  /** Sends a heartbeat with the current spec now (if attached); the Mono completes on its acknowledgement. */
+  private Mono<Void> announce() {
+    if (!attached) {
+      return Mono.empty();
+    }
+    return Mono.fromFuture(heartbeat(PresenceStatus.ALIVE))
+        .onErrorMap(e -> new NodeException(ErrorCode.UNAVAILABLE, "heartbeat of '" + id + "' failed: " + e, e));
+  }
+
+  java.util.concurrent.CompletableFuture<Void> heartbeat(PresenceStatus status) {
+    return host.outbox.heartbeat(id, groups, this::spec, status);
   }
 
   // ---- sending
 
   @Override
   public Mono<Void> send(Message message) {
-    Message m = prepare(message, Message.Kind.MESSAGE, true);
-    return host.send(host.mailbox, m.destination().get(), m);
+    Message m = prepare(message, Message.Kind.MESSAGE, true, false);
+    return out(ctx.mailbox, m.destination().get(), m, true);
   }
 
   @Override
   public Tracked isend(Message message) {
     Message m = prepare(message, message.sessionType() == Message.SessionType.TASK ? Message.Kind.REQUEST
-        : Message.Kind.MESSAGE, true);
+        : Message.Kind.MESSAGE, true, false);
     // Sent at once; the acknowledgement hops to a delivery thread only for those who ask for it.
-    Mono<Void> sent = host.send(host.mailbox, m.destination().get(), m, false).cache();
+    Mono<Void> sent = out(ctx.mailbox, m.destination().get(), m, false).cache();
     sent.subscribe(null, e -> { });
-    Mono<Void> acked = sent.publishOn(host.delivery);
+    Mono<Void> acked = sent.publishOn(ctx.delivery);
     return new Tracked() {
       @Override
       public String messageId() {
@@ -123,7 +176,7 @@ final class LocalNode implements Node {
 
   @Override
   public Mono<Message> request(Message message) {
-    return request(message, host.defaultDeadline);
+    return request(message, ctx.defaultDeadline);
   }
 
   @Override
@@ -134,17 +187,17 @@ final class LocalNode implements Node {
   }
 
   /** Emits the reply message even when it carries an error; fails on timeout, not-found, send failure. */
-  Mono<Message> rawRequest(Message message, Duration deadline) {
+  @Override
+  public Mono<Message> rawRequest(Message message, Duration deadline) {
     return Mono.defer(() -> {
-      Message m = prepare(message.toBuilder().sessionType(Message.SessionType.TASK)
-          .deadline(Instant.now().plus(deadline)).attribute(Calls.CALL_ATTRIBUTE, "1").build(),
-          Message.Kind.REQUEST, true);
+      Message.Builder b = message.toBuilder().sessionType(Message.SessionType.TASK).deadline(Instant.now().plus(deadline));
+      Message m = prepare(message, b, Message.Kind.REQUEST, true, true);
       String dest = m.destination().get();
       long start = System.nanoTime();
-      return host.awaitAlive(dest, deadline)
-          .then(host.calls.call(m.id(), "request '" + m.tag() + "' to " + dest, deadline,
-              host.send(host.mailbox, dest, m, false), host.timer))
-          .doOnSuccess(r -> host.metrics.requestLatency.record(System.nanoTime() - start,
+      return ctx.presence.awaitAlive(dest, deadline, ctx.config.livenessTimeoutMs(), ctx.namespace, ctx.timer)
+          .then(ctx.calls.call(m.id(), "request '" + m.tag() + "' to " + dest, deadline,
+              out(ctx.mailbox, dest, m, false), ctx.timer))
+          .doOnSuccess(r -> ctx.metrics.requestLatency.record(System.nanoTime() - start,
               java.util.concurrent.TimeUnit.NANOSECONDS));
     });
   }
@@ -154,23 +207,21 @@ final class LocalNode implements Node {
     return reply(request, reply, true);
   }
 
-  /** A reply; {@code hop=false} for the host's own serve loop (see {@link NodeHostImpl#send(String, String, Message, boolean)}). */
-  Mono<Void> reply(Message request, Message reply, boolean hop) {
+  /** A reply; {@code hop=false} for the host's own serve loop (see {@link Outbox#send(String, String, Message, boolean)}). */
+  @Override
+  public Mono<Void> reply(Message request, Message reply, boolean hop) {
     Objects.requireNonNull(request, "request");
     Objects.requireNonNull(reply, "reply");
     String to = request.replyTo().orElse(request.source());
     if (to == null) {
       throw new IllegalArgumentException("The request has neither a reply-to nor a source; it was not received.");
     }
-    Message.Builder b = reply.toBuilder().to(to).inReplyTo(request.id()).sessionId(request.sessionId())
+    Message.Builder b = reply.toBuilder().to(to).sessionId(request.sessionId())
         .sessionType(request.sessionType()).deadline(request.deadline().orElse(null))
         .traceparent(Trace.child(request.traceparent().orElse(null)));
-    String call = request.attributes().get(Calls.CALL_ATTRIBUTE);
-    if (call != null) {
-      b.attribute(Calls.CALL_ATTRIBUTE, call);
-    }
-    Message m = prepare(b.build(), Message.Kind.REPLY, false);
-    return host.send(host.mailbox, to, m, hop);
+    Wire.inReplyTo(b, request.id());
+    Message m = prepare(b, Message.Kind.REPLY, Wire.isCall(request));
+    return out(ctx.mailbox, to, m, hop);
   }
 
   @Override
@@ -179,84 +230,61 @@ final class LocalNode implements Node {
   }
 
   /** A coded error reply; {@code hop} as in {@link #reply(Message, Message, boolean)}. */
-  Mono<Void> replyError(Message request, ErrorCode code, String reason, boolean hop) {
+  @Override
+  public Mono<Void> replyError(Message request, ErrorCode code, String reason, boolean hop) {
     return reply(request, Message.builder().tag(request.tag()).error(code, reason).build(), hop);
   }
 
   @Override
   public Mono<Gathered> scatter(List<Message> requests, GatherPolicy policy) {
-    Objects.requireNonNull(policy, "policy");
-    Set<String> expected = new LinkedHashSet<>();
-    for (Message r : requests) {
-      String d = r.destination().orElseThrow(() -> new IllegalArgumentException(
-          "Every scatter request needs a destination; '" + r.tag() + "' has none."));
-      if (!expected.add(d)) {
-        throw new IllegalArgumentException("Two scatter requests go to '" + d + "'; send one per destination.");
-      }
-    }
-    Duration deadline = policy.deadline().orElse(host.defaultDeadline);
-    return Mono.defer(() -> {
-      Instant end = Instant.now().plus(deadline);
-      Flux<Message> replies = Flux.merge(requests.stream()
-          .map(r -> asReply(r.destination().get(), r.tag(), rawRequest(r, deadline))).toList());
-      Map<String, Message> byDest = new HashMap<>();
-      requests.forEach(r -> byDest.put(r.destination().get(), r));
-      return Gatherer.gather(expected, policy, deadline, replies,
-          dest -> retry(byDest.get(dest), end), host.timer).publishOn(host.delivery);
-    });
-  }
-
-  private Mono<Message> retry(Message original, Instant end) {
-    Duration left = Duration.between(Instant.now(), end);
-    if (left.isNegative() || left.isZero()) {
-      return Mono.just(errorReply(original.destination().get(), original.tag(), ErrorCode.TIMEOUT, "deadline passed"));
-    }
-    Message again = original.toBuilder().id(null).build();
-    return asReply(original.destination().get(), original.tag(), rawRequest(again, left));
-  }
-
-  private static Mono<Message> asReply(String dest, String tag, Mono<Message> call) {
-    return call.onErrorResume(NodeException.class, e -> Mono.just(errorReply(dest, tag, e.errorCode(), e.reason())));
-  }
-
-  private static Message errorReply(String dest, String tag, ErrorCode code, String reason) {
-    return Message.builder().tag(tag).source(dest).kind(Message.Kind.REPLY).error(code, reason).build();
+    return host.rounds.scatter(this, requests, policy);
   }
 
   @Override
   public Mono<Void> broadcast(String group, Message message) {
-    Message m = prepare(message.toBuilder().to(null).build(), Message.Kind.MESSAGE, false);
-    return host.sendToGroup(group, m);
+    Message.Builder b = message.toBuilder().to(null);
+    Message m = prepare(message, b, Message.Kind.MESSAGE, false, false);
+    return host.rounds.toGroup(this, group, m);
   }
 
   @Override
   public Mono<Gathered> broadcast(String group, Message request, GatherPolicy policy) {
-    Objects.requireNonNull(policy, "policy");
-    Duration deadline = policy.deadline().orElse(host.defaultDeadline);
-    return Mono.defer(() -> {
-      Instant end = Instant.now().plus(deadline);
-      Message m = prepare(request.toBuilder().to(null).sessionType(Message.SessionType.TASK).deadline(end)
-          .replyTo(id).attribute(Calls.CALL_ATTRIBUTE, "1").build(), Message.Kind.REQUEST, false);
-      Set<String> expected = new LinkedHashSet<>(host.presence.members(io.fedstream.schemas.Topics.normalise(group)));
-      expected.remove(id);
-      Flux<Message> replies = host.calls.collect(m.id(), deadline, host.sendToGroup(group, m), host.timer);
-      return Gatherer.gather(expected, policy, deadline, replies,
-          dest -> retry(request.toBuilder().to(dest).sessionId(m.sessionId()).build(), end), host.timer)
-          .publishOn(host.delivery);
-    });
+    return host.rounds.broadcast(this, group, request, policy);
   }
 
-  /** Fills in source, kind and trace; checks the destination. */
-  private Message prepare(Message message, Message.Kind kind, boolean needsDestination) {
+  /** Checks the destination; stamps the trace and the wire-only fields in the message's one build. */
+  private Message prepare(Message message, Message.Kind kind, boolean needsDestination, boolean call) {
     Objects.requireNonNull(message, "message");
+    return prepare(message, message.toBuilder(), kind, needsDestination, call);
+  }
+
+  private Message prepare(Message message, Message.Builder b, Message.Kind kind, boolean needsDestination,
+      boolean call) {
     if (needsDestination && message.destination().isEmpty()) {
       throw new IllegalArgumentException("Message '" + message.tag() + "' has no destination: call to(nodeId).");
     }
-    Message.Builder b = message.toBuilder().source(id).kind(kind);
-    if (message.traceparent().isEmpty()) {
-      b.traceparent(Trace.newTraceparent());
-    }
+    TraceInterceptor.stamp(message, b);
+    return prepare(b, kind, call);
+  }
+
+  /** The last step of every send's one build: wire-only fields on a builder. */
+  @Override
+  public Message prepare(Message.Builder b, Message.Kind kind, boolean call) {
+    Wire.source(b, id);
+    Wire.kind(b, kind);
+    Wire.createdAt(b, Instant.now());
+    Wire.call(b, call);
     return b.build();
+  }
+
+  @Override
+  public Message intercept(String topic, Message m) {
+    return interceptors.outbound(id, topic, m);
+  }
+
+  /** Sends through the outbound interceptors; an interceptor's failure fails this send alone. */
+  private Mono<Void> out(String topic, String key, Message m, boolean hop) {
+    return Mono.defer(() -> host.outbox.send(topic, key, intercept(topic, m), hop));
   }
 
   private static void requirePositive(Duration d) {
@@ -269,114 +297,26 @@ final class LocalNode implements Node {
 
   @Override
   public Flux<Message> receive() {
-    return inbound(null);
+    return inbox.stream(null);
   }
 
   @Override
   public Flux<Message> receiveById(String sessionId) {
     Objects.requireNonNull(sessionId, "sessionId");
-    return inbound(sessionId);
-  }
-
-  private Flux<Message> inbound(String sessionId) {
-    Object stream = sessionId == null ? RECEIVE_STREAM : sessionId;
-    return Flux.defer(() -> {
-      java.util.concurrent.atomic.AtomicInteger taken = new java.util.concurrent.atomic.AtomicInteger();
-      Flux<Delivery> source = Flux.create(sink -> {
-        synchronized (this) {
-          if (closed) {
-            sink.complete();
-            return;
-          }
-          if (sessionId == null) {
-            if (receiver != null && !receiver.isCancelled()) {
-              sink.error(new IllegalStateException("Node '" + id + "' already has a receive() subscriber."));
-              return;
-            }
-            receiver = sink;
-          } else {
-            if (sessions == null) {
-              sessions = new HashMap<>(4);
-            }
-            FluxSink<Delivery> previous = sessions.get(sessionId);
-            if (previous != null && !previous.isCancelled()) {
-              sink.error(new IllegalStateException("Session '" + sessionId + "' of node '" + id
-                  + "' already has a receiveById subscriber."));
-              return;
-            }
-            sessions.put(sessionId, sink);
-          }
-          if (held == null) {
-            held = new java.util.IdentityHashMap<>(4);
-          }
-          held.put(sink, taken);
-        }
-        sink.onRequest(n -> drain());
-        sink.onDispose(() -> {
-          synchronized (this) {
-            if (sessionId == null) {
-              if (receiver == sink) {
-                receiver = null;
-              }
-            } else if (sessions != null) {
-              sessions.remove(sessionId, sink);
-            }
-            if (held != null) {
-              held.remove(sink);
-            }
-            if (taken.get() > 0) {
-              if (lingering == null) {
-                lingering = new HashMap<>(4);
-              }
-              lingering.put(stream, taken);
-            }
-          }
-        });
-        drain();
-      });
-      return source.publishOn(host.delivery, 32)
-          .doOnNext(d -> taken.decrementAndGet())
-          .transform(Operators.<Delivery, Message>lift((sc, actual) -> Unwrap.of(actual)))
-          .doOnDiscard(Delivery.class, d -> {
-            requeue(d);
-            if (taken.decrementAndGet() == 0) {
-              drain();
-            }
-          });
-    });
+    return inbox.stream(sessionId);
   }
 
   @Override
   public Disposable serve(String tag, Function<Message, Mono<Message>> handler) {
-    Objects.requireNonNull(tag, "tag");
-    Objects.requireNonNull(handler, "handler");
-    List<Delivery> waiting = new java.util.ArrayList<>();
-    synchronized (this) {
-      if (handlers == null) {
-        handlers = new HashMap<>(4);
-      }
-      if (handlers.putIfAbsent(tag, handler) != null) {
-        throw new IllegalStateException("Tag '" + tag + "' of node '" + id + "' already has a handler.");
-      }
-      if (queue != null) {
-        for (Iterator<Delivery> it = queue.iterator(); it.hasNext();) {
-          Delivery d = it.next();
-          if (d.message.tag().equals(tag)) {
-            it.remove();
-            waiting.add(d);
-          }
-        }
-      }
-    }
-    waiting.forEach(d -> host.runHandler(this, handler, d));
-    return () -> {
-      synchronized (this) {
-        handlers.remove(tag, handler);
-      }
-    };
+    return inbox.serve(tag, handler, ServeOptions.workers());
   }
 
-  // ---- the router: events, subscriptions, registrations
+  @Override
+  public Disposable serve(String tag, Function<Message, Mono<Message>> handler, ServeOptions options) {
+    return inbox.serve(tag, handler, options);
+  }
+
+  // ---- the router
 
   @Override
   public Mono<Void> emit(String role, String channel, Message event) {
@@ -385,247 +325,72 @@ final class LocalNode implements Node {
 
   @Override
   public Mono<Void> emit(String role, String instance, String channel, Message event) {
-    String r = Topics.requireName("role", role);
-    if (r.equals(RoutedRecords.PRESENCE_ROLE)) {
-      throw new IllegalArgumentException("Role 'presence' is reserved for the router's join and leave events.");
-    }
-    String c = Topics.requireName("channel", channel);
-    if (instance == null || instance.isBlank()) {
-      throw new IllegalArgumentException("Role instance id required (the node id unless given).");
-    }
-    Objects.requireNonNull(event, "event");
-    Message m = prepare(event.toBuilder().to(null).tag(c).build(), Message.Kind.EVENT, false);
-    return host.sendEvent(Topics.events(host.namespace, r), r, c, instance, m);
-  }
-
-
-  private Routed routed() {
-    Routed r = routed;
-    if (r == null) {
-      synchronized (this) {
-        if (routed == null) {
-          routed = new Routed(id);
-        }
-        r = routed;
-      }
-    }
-    return r;
+    return host.routerLink.emit(this, role, instance, channel, event);
   }
 
   @Override
   public Flux<Message> subscribe(EventSubscription subscription) {
-    Objects.requireNonNull(subscription, "subscription");
-    String topic = Topics.subscriptions(host.namespace);
-    boolean once = subscription.mode() == EventSubscription.Mode.ONCE;
-    return Flux.defer(() -> {
-      String sid = java.util.UUID.randomUUID().toString();
-      Flux<Delivery> source = Flux.create(sink -> {
-        Routed r = routed();
-        if (!r.addSubscription(sid, sink, once)) {
-          sink.complete();
-          return;
-        }
-        Mono<Void> written = host.writeSubscription(sid, id, subscription).cache();
-        // the tombstone follows the record, even when the Flux is cancelled before the write is done
-        sink.onDispose(() -> {
-          r.removeSubscription(sid, sink);
-          written.onErrorResume(e -> Mono.empty()).doFinally(x -> host.tombstone(topic, sid)).subscribe();
-        });
-        written.subscribe(null, sink::error);
-      }, FluxSink.OverflowStrategy.BUFFER);
-      return source.publishOn(host.delivery, 32)
-          .transform(Operators.<Delivery, Message>lift((sc, actual) -> Unwrap.of(actual)))
-          .doOnDiscard(Delivery.class, Delivery::processed);
-    });
+    return host.routerLink.subscribe(inbox, subscription, null);
+  }
+
+  @Override
+  public Flux<Message> subscribe(EventSubscription subscription, Runnable onLive) {
+    return host.routerLink.subscribe(inbox, subscription, onLive);
+  }
+
+  @Override
+  public Disposable serveChannels(String role, Map<String, Function<Message, Mono<Message>>> handlers) {
+    return RoleChannels.serve(host, this, role, handlers);
+  }
+
+  @Override
+  public Mono<Message> requestChannel(String role, String channel, Message request, Duration deadline) {
+    requirePositive(deadline);
+    String r = Topics.requireName("role", role);
+    String c = Topics.requireName("channel", channel);
+    RoleChannels.requireSmall(request, ctx.config.chunkSize());
+    return Mono.defer(() -> {
+      Message.Builder b = request.toBuilder().to(null).tag(c).replyTo(id).sessionType(Message.SessionType.TASK)
+          .deadline(Instant.now().plus(deadline));
+      Message m = prepare(request, b, Message.Kind.REQUEST, false, true);
+      String topic = Topics.channel(ctx.namespace, r, c);
+      return ctx.calls.call(m.id(), "call '" + c + "' of role " + r, deadline,
+          Mono.defer(() -> host.outbox.sendEnsured(topic, m.id(), intercept(topic, m))), ctx.timer);
+    }).flatMap(reply -> reply.error().isPresent() ? Mono.error(reply.error().get().toException()) : Mono.just(reply));
   }
 
   @Override
   public Flux<Trigger> register(String expression, String handlerId) {
-    if (expression == null || expression.isBlank()) {
-      throw new IllegalArgumentException("Expression required, e.g. \"w:update:2 AND m:update:1\".");
-    }
-    if (handlerId == null || handlerId.isBlank()) {
-      throw new IllegalArgumentException("Handler id required.");
-    }
-    String topic = Topics.conditionalEvents(host.namespace);
-    return Flux.defer(() -> {
-      String rid = java.util.UUID.randomUUID().toString();
-      Flux<Delivery> source = Flux.create(sink -> {
-        Routed r = routed();
-        if (!r.addRegistration(rid, sink)) {
-          sink.complete();
-          return;
-        }
-        Mono<Void> written = host.writeRegistration(rid, id, handlerId, expression).cache();
-        sink.onDispose(() -> {
-          r.removeRegistration(rid, sink);
-          written.onErrorResume(e -> Mono.empty()).doFinally(x -> host.tombstone(topic, rid)).subscribe();
-        });
-        written.subscribe(null, sink::error);
-      }, FluxSink.OverflowStrategy.BUFFER);
-      return source.publishOn(host.delivery, 32)
-          .transform(Operators.<Delivery, Trigger>lift((sc, actual) -> new Unwrap<>(actual, host::toTrigger)))
-          .doOnDiscard(Delivery.class, Delivery::processed);
-    });
-  }
-
-  /** A message for this node, from the poll thread. */
-  void offer(Delivery d) {
-    if (Routed.isRouted(d.message)) {
-      Routed r = routed;
-      if (r != null) {
-        r.offer(d);
-      } else {
-        d.processed(); // a routed event or trigger for a subscription of an earlier process
-      }
-      return;
-    }
-    Function<Message, Mono<Message>> h;
-    synchronized (this) {
-      h = handlers == null ? null : handlers.get(d.message.tag());
-      if (h == null) {
-        if (queue == null) {
-          queue = new ArrayDeque<>();
-        }
-        queue.add(d);
-      }
-    }
-    if (h != null) {
-      host.runHandler(this, h, d);
-    } else {
-      drain();
-    }
-  }
-
-  private synchronized void requeue(Delivery d) {
-    if (closed) {
-      return;
-    }
-    if (queue == null) {
-      queue = new ArrayDeque<>();
-    }
-    if (queue.isEmpty() || queue.peekFirst().seq > d.seq) {
-      queue.addFirst(d);
-      return;
-    }
-    // rare: several deliveries come back from a cancelled subscriber; put this one in arrival order
-    java.util.List<Delivery> all = new java.util.ArrayList<>(queue);
-    int i = 0;
-    while (i < all.size() && all.get(i).seq < d.seq) {
-      i++;
-    }
-    all.add(i, d);
-    queue.clear();
-    queue.addAll(all);
-  }
-
-  /** The key of the plain {@code receive()} stream among the session streams. */
-  private static final Object RECEIVE_STREAM = new Object();
-
-  private synchronized void drain() {
-    if (draining) {
-      missed = true;
-      return;
-    }
-    draining = true;
-    try {
-      do {
-        missed = false;
-        if (queue == null || queue.isEmpty()) {
-          break;
-        }
-        // Demand can grow on another thread during a pass; once a subscriber was skipped for lack of
-        // demand, later messages for it wait for the next pass, so it never sees them out of order.
-        java.util.Set<FluxSink<Delivery>> full = null;
-        for (Iterator<Delivery> it = queue.iterator(); it.hasNext();) {
-          Delivery d = it.next();
-          FluxSink<Delivery> s = sessions == null ? null : sessions.get(d.message.sessionId());
-          if (s == null || s.isCancelled()) {
-            s = receiver;
-          }
-          if (s == null || s.isCancelled() || (full != null && full.contains(s))) {
-            continue;
-          }
-          Object stream = s == receiver ? RECEIVE_STREAM : d.message.sessionId();
-          java.util.concurrent.atomic.AtomicInteger before = lingering == null ? null : lingering.get(stream);
-          if (before != null && before.get() == 0) {
-            lingering.remove(stream);
-            before = null;
-          }
-          if (before == null && s.requestedFromDownstream() > 0) {
-            it.remove();
-            java.util.concurrent.atomic.AtomicInteger taken = held == null ? null : held.get(s);
-            if (taken != null) {
-              taken.incrementAndGet();
-            }
-            s.next(d);
-          } else {
-            if (full == null) {
-              full = new java.util.HashSet<>(4);
-            }
-            full.add(s);
-          }
-        }
-      } while (missed);
-    } finally {
-      draining = false;
-    }
-  }
-
-  /** Ends the inbound streams; undelivered messages stay uncommitted, so a restart gets them again. */
-  void closeInbound() {
-    Routed routedNow = routed;
-    if (routedNow != null) {
-      routedNow.closeAll();
-    }
-    FluxSink<Delivery> r;
-    Map<String, FluxSink<Delivery>> s;
-    synchronized (this) {
-      closed = true;
-      r = receiver;
-      s = sessions == null ? Map.of() : new HashMap<>(sessions);
-      receiver = null;
-      sessions = null;
-      queue = null;
-    }
-    if (r != null) {
-      r.complete();
-    }
-    s.values().forEach(FluxSink::complete);
-  }
-
-  synchronized int queued() {
-    return queue == null ? 0 : queue.size();
+    return host.routerLink.register(inbox, expression, handlerId);
   }
 
   // ---- presence
 
   @Override
   public Flux<PresenceEvent> presence() {
-    return Flux.defer(() -> Flux.concat(Flux.fromIterable(host.presence.snapshot()), host.presence.events()));
+    return Flux.defer(() -> Flux.concat(Flux.fromIterable(ctx.presence.snapshot()), ctx.presence.events()));
   }
 
   @Override
   public Set<String> members(String group) {
-    return host.presence.members(io.fedstream.schemas.Topics.normalise(group));
+    return ctx.presence.members(Topics.normalise(group));
+  }
+
+  @Override
+  public Optional<MemberInfo> memberInfo(String nodeId) {
+    return ctx.presence.info(nodeId);
+  }
+
+  @Override
+  public List<MemberInfo> memberInfos() {
+    return ctx.presence.infos();
   }
 
   @Override
   public Mono<Set<String>> awaitMembers(String group, int n, Duration deadline) {
     requirePositive(deadline);
-    String g = io.fedstream.schemas.Topics.requireName("group", group);
-    // Counted on every join (O(1)); the member set is built once the count is reached. Building
-    // it per join made waiting for N members O(N^2) on the poll thread, which then lagged behind
-    // the heartbeats it had to read.
-    return Flux.merge(host.presence.events().filter(e -> e.groups().contains(g)).map(e -> 0), Mono.just(0))
-        .filter(x -> host.presence.count(g) >= n)
-        .map(x -> members(g))
-        .filter(s -> s.size() >= n)
-        .next()
-        .timeout(deadline, Mono.error(() -> new NodeException.DeadlineExceededException(
-            "fewer than " + n + " members of group '" + g + "' alive after " + deadline.toMillis() + " ms: "
-                + members(g))), host.timer)
-        .publishOn(host.delivery);
+    String g = Topics.requireName("group", group);
+    return ctx.presence.awaitMembers(g, n, deadline, ctx.timer).publishOn(ctx.delivery);
   }
 
   @Override
@@ -639,6 +404,6 @@ final class LocalNode implements Node {
 
   @Override
   public String toString() {
-    return "Node{" + id + "@" + host.namespace + "}";
+    return "Node{" + id + "@" + ctx.namespace + "}";
   }
 }

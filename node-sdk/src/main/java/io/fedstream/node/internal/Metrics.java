@@ -16,6 +16,7 @@ final class Metrics {
   final Counter lateRequests;
   final Counter duplicates;
   final Counter corrupt;
+  final Counter interceptorFailures;
   final Timer requestLatency;
 
   Metrics(MeterRegistry r, String namespace, String hostId) {
@@ -33,6 +34,8 @@ final class Metrics {
         .tags(t).register(r);
     corrupt = Counter.builder("fedstream.payloads.corrupt").description("Chunked payloads with a missing or bad chunk")
         .tags(t).register(r);
+    interceptorFailures = Counter.builder("fedstream.interceptor.failures")
+        .description("Inbound messages an interceptor failed on (answered with an error or dead-lettered)").tags(t).register(r);
     requestLatency = Timer.builder("fedstream.request.latency").description("Request to reply").tags(t)
         .publishPercentiles(0.5, 0.99).register(r);
   }

@@ -2,6 +2,7 @@ package io.fedstream.node.internal;
 
 import io.fedstream.avro.Heartbeat;
 import io.fedstream.avro.PresenceStatus;
+import io.fedstream.node.MemberInfo;
 import io.fedstream.node.PresenceEvent;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -22,6 +23,8 @@ final class PresenceTable {
 
   private static final class Entry {
     String[] groups;
+    Set<String> roles = Set.of();
+    Map<String, Set<String>> relationships = Map.of();
     long lastMs;
     int timeoutMs;
     boolean alive;
@@ -54,6 +57,13 @@ final class PresenceTable {
       count(e.groups, -1);
       count(groups, 1);
     }
+    // (an UPDATED event follows below, once the entry holds the new values)
+    boolean changed = e.alive && !java.util.Arrays.equals(e.groups, groups);
+    Set<String> roles = hb.getRoles().isEmpty() ? Set.of() : Set.copyOf(hb.getRoles());
+    Map<String, Set<String>> rel = relationships(hb.getRelationships());
+    changed |= e.alive && (!roles.equals(e.roles) || !rel.equals(e.relationships));
+    e.roles = roles;
+    e.relationships = rel;
     e.groups = groups;
     e.lastMs = Math.max(e.lastMs, hb.getSentAt().toEpochMilli());
     e.timeoutMs = hb.getTimeoutMs();
@@ -62,7 +72,39 @@ final class PresenceTable {
       e.alive = true;
       count(e.groups, 1);
       emit(PresenceEvent.Type.JOINED, nodeId, e);
+    } else if (changed) {
+      emit(PresenceEvent.Type.UPDATED, nodeId, e);
     }
+  }
+
+  private static Map<String, Set<String>> relationships(Map<String, List<String>> in) {
+    if (in == null || in.isEmpty()) {
+      return Map.of();
+    }
+    Map<String, Set<String>> out = new HashMap<>();
+    in.forEach((k, v) -> out.put(k, Set.copyOf(v)));
+    return Map.copyOf(out);
+  }
+
+  /** What an alive node announced, if it is alive. */
+  synchronized java.util.Optional<MemberInfo> info(String nodeId) {
+    Entry e = table.get(nodeId);
+    return e == null || !e.alive ? java.util.Optional.empty() : java.util.Optional.of(info(nodeId, e));
+  }
+
+  /** Every alive node and what it announced. */
+  synchronized List<MemberInfo> infos() {
+    List<MemberInfo> out = new ArrayList<>();
+    table.forEach((id, e) -> {
+      if (e.alive) {
+        out.add(info(id, e));
+      }
+    });
+    return out;
+  }
+
+  private static MemberInfo info(String id, Entry e) {
+    return new MemberInfo(id, Set.copyOf(java.util.Arrays.asList(e.groups)), e.roles, e.relationships);
   }
 
   synchronized void expire(long nowMs) {
@@ -113,7 +155,8 @@ final class PresenceTable {
     Instant now = Instant.now();
     table.forEach((id, e) -> {
       if (e.alive) {
-        out.add(new PresenceEvent(PresenceEvent.Type.JOINED, id, Set.copyOf(java.util.Arrays.asList(e.groups)), now));
+        out.add(new PresenceEvent(PresenceEvent.Type.JOINED, id, Set.copyOf(java.util.Arrays.asList(e.groups)), now,
+            e.roles, e.relationships));
       }
     });
     return out;
@@ -130,6 +173,47 @@ final class PresenceTable {
   }
 
   private void emit(PresenceEvent.Type type, String nodeId, Entry e) {
-    events.tryEmitNext(new PresenceEvent(type, nodeId, Set.copyOf(java.util.Arrays.asList(e.groups)), Instant.now()));
+    events.tryEmitNext(new PresenceEvent(type, nodeId, Set.copyOf(java.util.Arrays.asList(e.groups)), Instant.now(),
+        e.roles, e.relationships));
+  }
+
+  /**
+   * Completes once the node is alive; fails with {@code NOT_FOUND} after the shorter of the
+   * deadline and the liveness timeout.
+   */
+  reactor.core.publisher.Mono<Void> awaitAlive(String nodeId, java.time.Duration deadline, int livenessTimeoutMs,
+      String namespace, reactor.core.scheduler.Scheduler timer) {
+    return reactor.core.publisher.Mono.defer(() -> {
+      if (alive(nodeId)) {
+        return reactor.core.publisher.Mono.empty();
+      }
+      java.time.Duration wait = java.time.Duration.ofMillis(Math.min(deadline.toMillis(), livenessTimeoutMs));
+      return Flux.merge(events().filter(e -> e.type() == PresenceEvent.Type.JOINED && e.nodeId().equals(nodeId))
+                  .map(e -> true),
+              reactor.core.publisher.Mono.fromCallable(() -> alive(nodeId)).filter(b -> b))
+          .next()
+          .timeout(wait, reactor.core.publisher.Mono.error(() -> new io.fedstream.node.NodeException.NotFoundException(
+              "node '" + nodeId + "' is not alive in namespace '" + namespace + "' (no heartbeat within "
+                  + wait.toMillis() + " ms)")), timer)
+          .then();
+    });
+  }
+
+  /**
+   * Emits the group's alive members once there are at least {@code n}; fails with {@code
+   * TIMEOUT} after the deadline. Counted on every join (O(1)); the member set is built once the
+   * count is reached (building it per join made waiting for N members O(N^2) on the poll thread,
+   * which then lagged behind the heartbeats it had to read).
+   */
+  reactor.core.publisher.Mono<Set<String>> awaitMembers(String group, int n, java.time.Duration deadline,
+      reactor.core.scheduler.Scheduler timer) {
+    return Flux.merge(events().filter(e -> e.groups().contains(group)).map(e -> 0), reactor.core.publisher.Mono.just(0))
+        .filter(x -> count(group) >= n)
+        .map(x -> members(group))
+        .filter(s -> s.size() >= n)
+        .next()
+        .timeout(deadline, reactor.core.publisher.Mono.error(() -> new io.fedstream.node.NodeException.DeadlineExceededException(
+            "fewer than " + n + " members of group '" + group + "' alive after " + deadline.toMillis() + " ms: "
+                + members(group))), timer);
   }
 }

@@ -23,7 +23,7 @@ final class Routed {
   private static final Logger LOG = LoggerFactory.getLogger(Routed.class);
 
 
-  private record Entry(FluxSink<Delivery> sink, boolean once) {
+  private record Entry(FluxSink<Delivery> sink, boolean once, Runnable onLive) {
   }
 
   private final String nodeId;
@@ -49,7 +49,12 @@ final class Routed {
 
   /** False if the node is closed (the sink is not kept). */
   boolean addSubscription(String id, FluxSink<Delivery> sink, boolean once) {
-    subscriptions.put(id, new Entry(sink, once));
+    return addSubscription(id, sink, once, null);
+  }
+
+  /** As above; {@code onLive} runs once when the router acknowledges the subscription (see {@link Acknowledged}). */
+  boolean addSubscription(String id, FluxSink<Delivery> sink, boolean once, Runnable onLive) {
+    subscriptions.put(id, new Entry(sink, once, Acknowledged.once(onLive)));
     if (closed) {
       subscriptions.remove(id);
       return false;
@@ -58,7 +63,7 @@ final class Routed {
   }
 
   boolean addRegistration(String id, FluxSink<Delivery> sink) {
-    registrations.put(id, new Entry(sink, false));
+    registrations.put(id, new Entry(sink, false, null));
     if (closed) {
       registrations.remove(id);
       return false;
@@ -79,6 +84,12 @@ final class Routed {
     Message m = d.message;
     if (m.kind() == Message.Kind.REPLY) {
       String id = m.inReplyTo().get();
+      if (Acknowledged.isAcknowledgement(m)) {
+        Entry live = subscriptions.get(id);
+        d.processed();
+        Acknowledged.run(live == null ? null : live.onLive(), nodeId, id);
+        return;
+      }
       Entry e = (RoutedRecords.SUBSCRIBE_TAG.equals(m.tag()) ? subscriptions : registrations).remove(id);
       d.processed();
       NodeException error = m.error().map(Message.Error::toException).orElse(null);

@@ -16,7 +16,7 @@ import reactor.test.StepVerifier;
 class CallsTest {
 
   private static Message replyTo(String id) {
-    return Message.builder().tag("r").source("peer").kind(Message.Kind.REPLY).inReplyTo(id).build();
+    return WireBuilder.of(Message.builder()).tag("r").source("peer").kind(Message.Kind.REPLY).inReplyTo(id).build();
   }
 
   @Test

@@ -25,7 +25,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @ExtendWith(FedStreamExtension.class)
 class ChunkCodecIT {
 
-  private final Message parent = Message.builder().tag("model").source("a").to("b").build();
+  private final Message parent = WireBuilder.of(Message.builder()).tag("model").source("a").to("b").build();
 
   private static Envelope chunk(Message parent, int index, ByteBuffer data) {
     return EnvelopeCodec.chunk(parent, "t1", "p", index, 300, (long) index * 1000, 300_000,

@@ -24,11 +24,11 @@ class GathererTest {
   private static final Duration DEADLINE = Duration.ofSeconds(10);
 
   private static Message ok(String from) {
-    return Message.builder().tag("r").source(from).kind(Message.Kind.REPLY).build();
+    return WireBuilder.of(Message.builder()).tag("r").source(from).kind(Message.Kind.REPLY).build();
   }
 
   private static Message err(String from, ErrorCode code) {
-    return Message.builder().tag("r").source(from).kind(Message.Kind.REPLY).error(code, "no").build();
+    return WireBuilder.of(Message.builder()).tag("r").source(from).kind(Message.Kind.REPLY).error(code, "no").build();
   }
 
   private static Flux<Message> at(int seconds, Message m) {

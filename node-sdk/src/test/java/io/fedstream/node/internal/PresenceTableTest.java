@@ -43,6 +43,29 @@ class PresenceTableTest {
   }
 
   @Test
+  void rolesAndRelationshipsAreKeptAndTheirChangesAnnounced() {
+    PresenceTable t = new PresenceTable();
+    java.util.List<io.fedstream.node.PresenceEvent> events = new java.util.concurrent.CopyOnWriteArrayList<>();
+    t.events().subscribe(events::add);
+    Heartbeat hb = beat("a", 1000, PresenceStatus.ALIVE, "all");
+    hb.setRoles(List.of("provider"));
+    hb.setRelationships(Map.of("consumers", List.of("b/consumer")));
+    t.onHeartbeat("a", hb, 1000);
+    io.fedstream.node.MemberInfo info = t.info("a").orElseThrow();
+    assertEquals(java.util.Set.of("provider"), info.roles());
+    assertEquals(Map.of("consumers", java.util.Set.of("b/consumer")), info.relationships());
+    t.onHeartbeat("a", hb, 1500); // the same again: no event
+    Heartbeat changed = beat("a", 2000, PresenceStatus.ALIVE, "all");
+    changed.setRoles(List.of("provider"));
+    changed.setRelationships(Map.of("consumers", List.of("b/consumer", "c/consumer")));
+    t.onHeartbeat("a", changed, 2000);
+    assertEquals(List.of(io.fedstream.node.PresenceEvent.Type.JOINED, io.fedstream.node.PresenceEvent.Type.UPDATED),
+        events.stream().map(io.fedstream.node.PresenceEvent::type).toList());
+    assertEquals(java.util.Set.of("b/consumer", "c/consumer"), events.get(1).relationships().get("consumers"));
+    assertEquals(1, t.infos().size());
+  }
+
+  @Test
   void countEqualsTheMemberSetUnderRandomTraffic() {
     PresenceTable t = new PresenceTable();
     Random r = new Random(7);

@@ -30,7 +30,7 @@ class RoutedTest {
   }
 
   private static Message event(String subscriptions) {
-    return Message.builder().tag("ch").kind(Message.Kind.EVENT).source("emitter")
+    return WireBuilder.of(Message.builder()).tag("ch").kind(Message.Kind.EVENT).source("emitter")
         .attribute("fedstream.subscriptions", subscriptions).build();
   }
 
@@ -45,14 +45,14 @@ class RoutedTest {
   @Test
   void onlyRouterTrafficIsRouted() {
     assertTrue(Routed.isRouted(event("s1")));
-    assertTrue(Routed.isRouted(Message.builder().tag("h").kind(Message.Kind.TRIGGER).source("fedstream-router")
+    assertTrue(Routed.isRouted(WireBuilder.of(Message.builder()).tag("h").kind(Message.Kind.TRIGGER).source("fedstream-router")
         .attribute("fedstream.registration", "r1").build()));
-    assertTrue(Routed.isRouted(Message.builder().tag("fedstream.subscribe").kind(Message.Kind.REPLY)
+    assertTrue(Routed.isRouted(WireBuilder.of(Message.builder()).tag("fedstream.subscribe").kind(Message.Kind.REPLY)
         .source("fedstream-router").inReplyTo("s1").error(ErrorCode.INVALID_CONDITION, "bad").build()));
-    assertFalse(Routed.isRouted(Message.builder().tag("x").kind(Message.Kind.EVENT).build()), "no subscription ids");
-    assertFalse(Routed.isRouted(Message.builder().tag("fedstream.subscribe").kind(Message.Kind.REPLY)
+    assertFalse(Routed.isRouted(WireBuilder.of(Message.builder()).tag("x").kind(Message.Kind.EVENT).build()), "no subscription ids");
+    assertFalse(Routed.isRouted(WireBuilder.of(Message.builder()).tag("fedstream.subscribe").kind(Message.Kind.REPLY)
         .source("someone").inReplyTo("s1").build()), "only the router answers subscriptions");
-    assertFalse(Routed.isRouted(Message.builder().tag("update").source("w1").build()));
+    assertFalse(Routed.isRouted(WireBuilder.of(Message.builder()).tag("update").source("w1").build()));
   }
 
   @Test
@@ -86,7 +86,7 @@ class RoutedTest {
     Routed r = new Routed("n");
     AtomicReference<Throwable> error = new AtomicReference<>();
     r.addRegistration("r1", sink(new CopyOnWriteArrayList<>(), new AtomicBoolean(), error));
-    r.offer(delivery(Message.builder().tag("fedstream.register").kind(Message.Kind.REPLY).source("fedstream-router")
+    r.offer(delivery(WireBuilder.of(Message.builder()).tag("fedstream.register").kind(Message.Kind.REPLY).source("fedstream-router")
         .inReplyTo("r1").error(ErrorCode.INVALID_CONDITION, "bad expression").build()));
     assertInstanceOf(NodeException.InvalidConditionException.class, error.get());
     assertEquals("bad expression", ((NodeException) error.get()).reason());

@@ -16,7 +16,7 @@ public final class TestAccess {
 
   /** Messages waiting in a node's receive queue. */
   public static int queued(Node n) {
-    return ((LocalNode) n).queued();
+    return ((LocalNode) n).inbox.queued();
   }
 
   /** True when the node's mailbox partition is paused for backpressure. */

@@ -131,6 +131,7 @@ final class ChannelRouter extends Step<byte[]> {
   private KeyValueStore<String, byte[]> store;
   private byte[] mailboxHeader;
   private final Map<String, Channel> byChannel = new HashMap<>();
+  private final SubscriptionLifecycle lifecycle = new SubscriptionLifecycle();
 
   ChannelRouter(Settings settings) {
     super(settings);
@@ -147,6 +148,20 @@ final class ChannelRouter extends Step<byte[]> {
         int at = kv.key.indexOf(Envelopes.SEP);
         index(kv.key.substring(0, at), Binary.read(kv.value, 0, Subscription.class));
       }
+    }
+    org.apache.kafka.streams.state.ReadOnlyKeyValueStore<String, String> liveness =
+        context.getStateStore(LivenessView.STORE);
+    context.schedule(java.time.Duration.ofMillis(settings.presenceCheckIntervalMs()),
+        org.apache.kafka.streams.processor.PunctuationType.WALL_CLOCK_TIME, now -> removeGone(liveness, now));
+  }
+
+  /** Removes the subscriptions of GONE subscribers ({@link SubscriptionLifecycle}). */
+  private void removeGone(org.apache.kafka.streams.state.ReadOnlyKeyValueStore<String, String> liveness, long now) {
+    for (KeyValue<String, String> gone : lifecycle.gone(store, liveness, now)) {
+      store.delete(gone.key);
+      unindex(gone.key.substring(0, gone.key.indexOf(Envelopes.SEP)), gone.value);
+      LOG.info("subscription {} removed: its subscriber is GONE", gone.value);
+      emit(Out.Route.SUBSCRIPTIONS, gone.value, null, now);
     }
   }
 
@@ -185,6 +200,8 @@ final class ChannelRouter extends Step<byte[]> {
         Subscription s = Tagged.body(v, Subscription.class);
         store.put(channel + Envelopes.SEP + s.getSubscriptionId(), Binary.write(s));
         index(channel, s);
+        emitEnvelope(Out.Route.MAILBOX, settings.mailbox(), s.getSubscriber(),
+            SubscriptionLifecycle.acknowledgement(s, r.timestamp(), position()), r.timestamp());
         break;
       }
       case Tagged.REMOVE: {

@@ -45,9 +45,15 @@ public final class DeadLetterHandlers {
     private String namespace;
     private String by;
     private KafkaProducer<byte[], byte[]> producer;
+    private final Map<String, Object> security = new java.util.HashMap<>();
 
     public void configure(Map<String, ?> configs) {
       bootstrap = String.valueOf(configs.get("bootstrap.servers"));
+      configs.forEach((k, v) -> {
+        if (k.startsWith("security.") || k.startsWith("sasl.") || k.startsWith("ssl.")) {
+          security.put(k, v);
+        }
+      });
       Object ns = configs.get("fedstream.namespace");
       namespace = ns == null ? null : ns.toString();
       Object id = configs.get("fedstream.router.instance.id");
@@ -63,6 +69,7 @@ public final class DeadLetterHandlers {
       try {
         if (producer == null) {
           Properties p = new Properties();
+          p.putAll(security);
           p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
           p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
           p.put(ProducerConfig.ACKS_CONFIG, "all");

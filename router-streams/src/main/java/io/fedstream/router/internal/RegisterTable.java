@@ -141,6 +141,8 @@ final class RegisterTable extends Step<byte[]> {
     }
     if (settings.mailbox().equals(sourceTopic())) {
       onMessage(r);
+    } else if (GroupMessages.isCopy(sourceTopic())) {
+      onGroupMessage(r);
     } else {
       onRegistration(r);
     }
@@ -181,23 +183,62 @@ final class RegisterTable extends Step<byte[]> {
     if (regs == null || regs.isEmpty()) {
       return;
     }
+    Envelope e = countable(sourceTopic(), r.value());
+    if (e != null) {
+      RecordMetadata m = context().recordMetadata().orElseThrow();
+      count(regs, e, entry(m.topic(), m.partition(), m.offset(), r.value()), r.timestamp());
+    }
+  }
+
+  /**
+   * A message broadcast to a group (a copy from {@link GroupMessages.FanOut}): it counts for the
+   * registrations of every node of this partition that is an alive member of the group, except
+   * its sender, as if it had been sent to each.
+   */
+  private void onGroupMessage(Record<String, byte[]> r) {
+    if (byNode.isEmpty()) {
+      return;
+    }
+    Entry en = Entry.of(r.value());
+    String group = GroupMessages.groupOf(settings.namespace(), en.topic());
+    Envelope e = group == null ? null : countable(en.topic(), en.wire());
+    if (e == null) {
+      return;
+    }
+    for (Map.Entry<String, Map<String, Registration>> node : new ArrayList<>(byNode.entrySet())) {
+      if (!node.getKey().equals(e.getSource()) && GroupMessages.isFor(r.key(), node.getKey())
+          && GroupMessages.aliveGroups(liveness, node.getKey()).contains(group)) {
+        count(node.getValue(), e, r.value(), r.timestamp());
+      }
+    }
+  }
+
+  /** The message if it can count for a unit: decodable, not a trigger, chunk or router record. */
+  private Envelope countable(String topic, byte[] wire) {
     Envelope e;
     try {
-      e = settings.codec().decode(sourceTopic(), r.value(), Envelope.class);
+      e = settings.codec().decode(topic, wire, Envelope.class);
     } catch (RuntimeException ex) {
       rethrowIfRegistryDown(ex);
-      // The mailbox belongs to the node; its own reader dead-letters what it cannot decode.
-      LOG.debug("register table skips an undecodable mailbox record at {}: {}", position(), ex.toString());
-      return;
+      // The mailbox and group topics belong to the nodes; their readers dead-letter what they cannot decode.
+      LOG.debug("register table skips an undecodable record at {}: {}", position(), ex.toString());
+      return null;
     }
     if (e.getKind() == Kind.TRIGGER || e.getKind() == Kind.CHUNK
         || RoutedRecords.ROUTER_SOURCE.equals(e.getSource())) {
-      return;
+      return null;
     }
-    RecordMetadata m = context().recordMetadata().orElseThrow();
-    byte[] entry = entry(m.topic(), m.partition(), m.offset(), r.value());
+    return e;
+  }
+
+  private void count(Map<String, Registration> regs, Envelope e, byte[] entry, long timestamp) {
+    java.util.Set<String> senderGroups = null;
     for (Registration reg : new ArrayList<>(regs.values())) {
-      List<Expression.Unit> units = reg.expression().matching(e.getSource(), e.getTag());
+      if (senderGroups == null) {
+        senderGroups = GroupMessages.aliveGroups(liveness, e.getSource());
+      }
+      List<Expression.Unit> units = GroupMessages.matching(reg.expression(), e.getSource(), e.getTag(),
+          senderGroups);
       if (units.isEmpty()) {
         continue;
       }
@@ -208,7 +249,7 @@ final class RegisterTable extends Step<byte[]> {
       }
       gathered.put(id + Envelopes.SEP + String.format("%019d", g.nextSeq), entry);
       g.nextSeq++;
-      if (!fireIfMet(reg, g, r.timestamp())) {
+      if (!fireIfMet(reg, g, timestamp)) {
         state.put(id, g.bytes());
       }
     }
@@ -330,7 +371,7 @@ final class RegisterTable extends Step<byte[]> {
     }
   }
 
-  private static byte[] entry(String topic, int partition, long offset, byte[] wire) {
+  static byte[] entry(String topic, int partition, long offset, byte[] wire) {
     byte[] t = topic.getBytes(StandardCharsets.UTF_8);
     return ByteBuffer.allocate(4 + t.length + 4 + 8 + wire.length).putInt(t.length).put(t)
         .putInt(partition).putLong(offset).put(wire).array();

@@ -110,8 +110,17 @@ public final class TopologyFactory {
         REGISTRATIONS_BY_NODE, config.mailboxPartitions());
     KStream<String, byte[]> mailbox = b.stream(s.mailbox(),
         Consumed.with(KEYS, BYTES).withName("mailbox-source"));
+    // messages broadcast to groups count too: each group record copied to every mailbox partition
+    KStream<String, byte[]> groupCopies = b
+        .stream(Pattern.compile(Pattern.quote(ns + "." + Topics.GROUP + ".") + "[a-z0-9][a-z0-9-]*"),
+            Consumed.with(KEYS, BYTES).withName("group-messages-source"))
+        .process(() -> new GroupMessages.FanOut(config.mailboxPartitions()), Named.as("group-messages-fan-out"))
+        .repartition(Repartitioned.<String, byte[]>as(GroupMessages.BY_PARTITION).withKeySerde(KEYS)
+            .withValueSerde(BYTES).withNumberOfPartitions(config.mailboxPartitions())
+            .withStreamPartitioner(GroupMessages.PARTITIONER));
     KStream<String, Out> triggers = registrationsByNode
         .merge(mailbox, Named.as("register-table-merge"))
+        .merge(groupCopies, Named.as("register-table-merge-groups"))
         .process(() -> new RegisterTable(s), Named.as("register-table"), RegisterTable.REGISTRATIONS,
             RegisterTable.STATE, RegisterTable.GATHERED);
     sink(registrations, "registration-intake", s, Out.Route.MAILBOX, Out.Route.DLQ);

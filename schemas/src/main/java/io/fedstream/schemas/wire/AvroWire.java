@@ -207,6 +207,14 @@ public final class AvroWire<T extends SpecificRecord> {
     if (reader == null) {
       reader = readerFor(topic, id);
     }
+    try {
+      AvroBounds.check(reader.getSchema(), bytes, HEADER, bytes.length);
+    } catch (IllegalArgumentException e) {
+      boolean deep = e.getMessage().contains("nest");
+      throw new WireFormatException(deep ? WireFormatException.Problem.TOO_DEEP : WireFormatException.Problem.GARBAGE,
+          "Record on '" + topic + "' with schema id " + id + " does not decode as " + type.getSimpleName() + ": "
+          + e.getMessage(), null);
+    }
     BinaryDecoder decoder = DecoderFactory.get().binaryDecoder(bytes, HEADER, bytes.length - HEADER,
         decoders.get());
     decoders.set(decoder);

@@ -1,0 +1,49 @@
+package io.fedstream.connection;
+
+import io.fedstream.schemas.FedStreamException;
+import java.util.List;
+
+/**
+ * A failure of the instruction/response connection, with a code from {@code docs/errors.md}.
+ * {@link ClientProxy#run}, {@link ClientManager#getClients}, {@link Connection#consume} and
+ * {@link Connection#dispatch} fail with it.
+ */
+public class ConnectionException extends FedStreamException {
+
+  private static final long serialVersionUID = 1L;
+
+  /** The client disconnected, died (no heartbeat within the liveness timeout) or reconnected while an instruction waited for its response. */
+  public static final String DISCONNECTED = "DISCONNECTED";
+  /** A proxy already runs an instruction for its client; one at a time per client. */
+  public static final String BUSY = "BUSY";
+  /** The server or the connection was closed. */
+  public static final String CLOSED = "CLOSED";
+  /** An argument was invalid (a minimum below 1, a message without a tag). */
+  public static final String BAD_ARGUMENTS = "BAD_ARGUMENTS";
+  /** Nothing came in time: a response, an instruction, or enough clients. */
+  public static final String TIMEOUT = "TIMEOUT";
+
+  /** The codes above, for the documentation check. */
+  public static final List<String> CODES = List.of(DISCONNECTED, BUSY, CLOSED, BAD_ARGUMENTS, TIMEOUT);
+
+  /**
+   * Creates an exception.
+   *
+   * @param code one of {@link #CODES}
+   * @param message what went wrong and what to do
+   */
+  public ConnectionException(String code, String message) {
+    super(code, code + ": " + message);
+  }
+
+  /**
+   * Creates an exception with a cause.
+   *
+   * @param code one of {@link #CODES}
+   * @param message what went wrong
+   * @param cause the underlying failure
+   */
+  public ConnectionException(String code, String message, Throwable cause) {
+    super(code, code + ": " + message, cause);
+  }
+}

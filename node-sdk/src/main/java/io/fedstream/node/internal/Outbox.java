@@ -1,0 +1,352 @@
+package io.fedstream.node.internal;
+
+import io.fedstream.avro.Envelope;
+import io.fedstream.avro.Heartbeat;
+import io.fedstream.avro.PresenceStatus;
+import io.fedstream.node.ErrorCode;
+import io.fedstream.node.Message;
+import io.fedstream.node.NodeException;
+import io.fedstream.node.NodeSpec;
+import io.fedstream.node.Payload;
+import io.fedstream.schemas.RoutedRecords;
+import io.fedstream.schemas.Limits;
+import io.fedstream.schemas.TopicSettings;
+import io.fedstream.schemas.Topics;
+import io.fedstream.schemas.wire.SchemaRegistryException;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.producer.Producer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.header.Headers;
+import org.apache.kafka.common.header.internals.RecordHeader;
+import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import reactor.core.publisher.Mono;
+
+/**
+ * Every write of the host goes through here: envelopes (inline or chunked through {@link
+ * ChunkWriter}), events, control records, tombstones, heartbeats and dead letters. One producer.
+ */
+final class Outbox {
+
+  private static final Logger LOG = LoggerFactory.getLogger(Outbox.class);
+
+  private final HostContext ctx;
+  private final KafkaClients clients;
+  private final Map<String, Integer> eventPartitions = new ConcurrentHashMap<>();
+  /** Held while a heartbeat is built and handed to the producer, and while a node's spec changes. */
+  final Object heartbeatLock = new Object();
+  private volatile Producer<String, byte[]> producer;
+  private volatile ChunkWriter chunks;
+
+  Outbox(HostContext ctx, KafkaClients clients) {
+    this.ctx = ctx;
+    this.clients = clients;
+  }
+
+  /** Starts writing with this producer. */
+  void open(Producer<String, byte[]> p) {
+    this.chunks = new ChunkWriter(ctx, p);
+    this.producer = p;
+  }
+
+  boolean isOpen() {
+    return producer != null;
+  }
+
+  /**
+   * Sends a prepared message. With {@code hop}, the acknowledgement is signalled on a delivery
+   * thread, so that code the caller chains after it never runs on (and never blocks) the
+   * producer's I/O thread. Without, the acknowledgement is signalled on the producer's I/O thread
+   * and only failures hop: for the SDK's own chains (a request's send, a served reply), which do
+   * no more than complete a sink or release an offset, a thread wake-up less per message.
+   */
+  Mono<Void> send(String topic, String key, Message m, boolean hop) {
+    return send(topic, null, key, m, hop);
+  }
+
+  /** As {@link #send(String, String, Message, boolean)}, to a given partition ({@code null}: by key). */
+  Mono<Void> send(String topic, Integer partition, String key, Message m, boolean hop) {
+    return Mono.defer(() -> {
+      if (ctx.closed || producer == null) {
+        return Mono.error(ctx.notRunning());
+      }
+      if (tooDeep(m.args())) {
+        return Mono.error(new NodeException.CallerException("message '" + m.tag() + "' has args nested deeper than "
+            + Limits.MAX_VALUE_DEPTH + " levels; flatten them or send the structure as a payload"));
+      }
+      boolean large = false;
+      for (Payload p : m.payloads()) {
+        if (p.size() > ctx.config.chunkSize()) {
+          large = true;
+        }
+      }
+      if (large) {
+        return Mono.<Void>fromCallable(() -> {
+          // chunks go by key, and so does their envelope, so that it follows them in one partition
+          chunks.write(topic, key, m, ps -> produce(topic, null, key, m, EnvelopeCodec.toEnvelope(m, ps)));
+          return null;
+        }).subscribeOn(ctx.delivery);
+      }
+      List<io.fedstream.avro.Payload> ps = new ArrayList<>(m.payloads().size());
+      for (Payload p : m.payloads()) {
+        ps.add(inline(p, p.bytes()));
+      }
+      Mono<Void> sent = produce(topic, partition, key, m, EnvelopeCodec.toEnvelope(m, ps));
+      return hop ? sent.publishOn(ctx.delivery) : sent.onErrorResume(e -> Mono.<Void>error(e).publishOn(ctx.delivery));
+    });
+  }
+
+  static io.fedstream.avro.Payload inline(Payload p, byte[] data) {
+    // the all-fields constructor: a builder deep-copies the schema default of every unset field
+    return new io.fedstream.avro.Payload(p.name(), p.contentType(),
+        p.schemaId().isPresent() ? p.schemaId().getAsInt() : null, ByteBuffer.wrap(data), null);
+  }
+
+  private Mono<Void> produce(String topic, Integer partition, String key, Message m, Envelope e) {
+    byte[] value;
+    try {
+      value = ctx.codec.encode(topic, e, 512);
+    } catch (SchemaRegistryException ex) {
+      return Mono.error(new NodeException(ErrorCode.UNAVAILABLE, "registry: " + ex.getMessage(), ex));
+    } catch (IllegalArgumentException ex) {
+      return Mono.error(new NodeException.CallerException("message '" + m.tag() + "' cannot be encoded: "
+          + Limits.quote(ex.getMessage())));
+    }
+    Headers headers = headers(m.id(), m.kind().name(), m.traceparent().orElse(null));
+    // The producer refuses a record by its whole size (key, value, headers and the record's framing)
+    // with an exception that would read as UNAVAILABLE: measure it as the producer does.
+    int size = recordSize(key, value, headers);
+    if (size > TopicSettings.MAX_MESSAGE_BYTES) {
+      return Mono.error(new NodeException.CallerException("message '" + m.tag() + "' makes a record of " + size
+          + " bytes with its key and headers, more than " + TopicSettings.MAX_MESSAGE_BYTES
+          + "; move data from args into payloads"));
+    }
+    ProducerRecord<String, byte[]> rec = new ProducerRecord<>(topic, partition, key, value, headers);
+    return Mono.create(sink -> {
+      try {
+        producer.send(rec, (md, ex) -> {
+          if (ex != null) {
+            sink.error(new NodeException(ErrorCode.UNAVAILABLE, "send to " + topic + " failed: " + ex, ex));
+          } else {
+            ctx.metrics.sent(value.length);
+            sink.success();
+          }
+        });
+      } catch (RuntimeException ex) {
+        sink.error(new NodeException(ErrorCode.UNAVAILABLE, "send to " + topic + " failed: " + ex, ex));
+      }
+    });
+  }
+
+  /** A record's size as the producer measures it against {@code max.request.size}. */
+  static int recordSize(String key, byte[] value, Headers headers) {
+    return org.apache.kafka.common.record.AbstractRecords.estimateSizeInBytesUpperBound(
+        org.apache.kafka.common.record.RecordBatch.CURRENT_MAGIC_VALUE,
+        org.apache.kafka.common.compress.Compression.NONE.type(),
+        key == null ? null : java.nio.ByteBuffer.wrap(key.getBytes(StandardCharsets.UTF_8)),
+        value == null ? null : java.nio.ByteBuffer.wrap(value), headers.toArray());
+  }
+
+  /** Whether args nest deeper than {@link Limits#MAX_VALUE_DEPTH} (counted without recursion). */
+  static boolean tooDeep(java.util.Map<String, Object> args) {
+    for (Object v : args.values()) {
+      if (Limits.depth(v, Limits.MAX_VALUE_DEPTH) > Limits.MAX_VALUE_DEPTH) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** The headers of an envelope or chunk record: trace, message id, kind. */
+  static Headers headers(String messageId, String kind, String traceparent) {
+    Headers h = new RecordHeaders();
+    if (traceparent != null) {
+      h.add(io.fedstream.schemas.RecordHeaders.TRACEPARENT, traceparent.getBytes(StandardCharsets.UTF_8));
+    }
+    h.add(io.fedstream.schemas.RecordHeaders.MESSAGE_ID, messageId.getBytes(StandardCharsets.UTF_8));
+    h.add(io.fedstream.schemas.RecordHeaders.KIND, kind.getBytes(StandardCharsets.UTF_8));
+    return h;
+  }
+
+  /** Broadcasts to a group's topic, keyed by the sender. */
+  Mono<Void> sendToGroup(String group, Message m) {
+    return sendEnsured(Topics.group(ctx.namespace, group), m.source(), m);
+  }
+
+  /** Sends to a topic created on demand with the contract's settings. */
+  Mono<Void> sendEnsured(String topic, String key, Message m) {
+    return Mono.defer(() -> {
+      if (clients.known(topic)) {
+        return send(topic, key, m, true);
+      }
+      return Mono.fromRunnable(() -> clients.ensureTopics(List.of(topic))).subscribeOn(ctx.delivery)
+          .then(send(topic, key, m, true));
+    });
+  }
+
+  /**
+   * Sends an event keyed by its role instance to the partition of its channel
+   * ({@link RoutedRecords#channelPartition}), where the router reads it without re-keying it; the
+   * topic is created on demand.
+   */
+  Mono<Void> sendEvent(String topic, String role, String channel, String instance, Message m) {
+    return Mono.defer(() -> {
+      Integer partitions = eventPartitions.get(topic);
+      if (partitions == null && (ctx.closed || producer == null)) {
+        return send(topic, instance, m, true); // fails with the host's state
+      }
+      Mono<Integer> count = partitions != null ? Mono.just(partitions) : Mono.fromCallable(() -> {
+        clients.ensureTopics(List.of(topic));
+        int n = producer.partitionsFor(topic).size();
+        eventPartitions.put(topic, n);
+        return n;
+      }).subscribeOn(ctx.delivery);
+      return count.flatMap(n -> send(topic, RoutedRecords.channelPartition(role, channel, n), instance, m, true));
+    });
+  }
+
+  /** Writes a control record (topic created on demand); completes on the broker's acknowledgement. */
+  Mono<Void> writeRecord(String topic, String key, Callable<byte[]> value) {
+    return Mono.<Void>create(sink -> {
+      if (ctx.closed || producer == null) {
+        sink.error(ctx.notRunning());
+        return;
+      }
+      byte[] bytes;
+      try {
+        clients.ensureTopics(List.of(topic));
+        bytes = value.call();
+      } catch (NodeException e) {
+        sink.error(e);
+        return;
+      } catch (Exception e) {
+        sink.error(new NodeException(ErrorCode.UNAVAILABLE, "cannot encode a record for " + topic + ": " + e, e));
+        return;
+      }
+      try {
+        producer.send(new ProducerRecord<>(topic, key, bytes), (md, ex) -> {
+          if (ex != null) {
+            sink.error(new NodeException(ErrorCode.UNAVAILABLE, "write to " + topic + " failed: " + ex, ex));
+          } else {
+            ctx.metrics.sent(bytes.length);
+            sink.success();
+          }
+        });
+      } catch (RuntimeException ex) {
+        sink.error(new NodeException(ErrorCode.UNAVAILABLE, "write to " + topic + " failed: " + ex, ex));
+      }
+    }).subscribeOn(ctx.delivery);
+  }
+
+  /**
+   * Writes a tombstone (unsubscribe, unregister, leave), fire and forget; also while the host
+   * closes (its producer is flushed before it closes).
+   */
+  void tombstone(String topic, String key) {
+    Producer<String, byte[]> p = producer;
+    if (p == null) {
+      return;
+    }
+    try {
+      p.send(new ProducerRecord<>(topic, key, null), (md, ex) -> {
+        if (ex != null) {
+          LOG.warn("host {}: tombstone for {} on {} failed: {}", ctx.hostId, key, topic, ex.toString());
+        }
+      });
+    } catch (RuntimeException e) {
+      LOG.warn("host {}: tombstone for {} on {} failed: {}", ctx.hostId, key, topic, e.toString());
+    }
+  }
+
+  /** Sends a node's heartbeat with its spec; completes on the broker's acknowledgement. */
+  CompletableFuture<Void> heartbeat(String nodeId, String[] groups, java.util.function.Supplier<NodeSpec> spec,
+      PresenceStatus status) {
+    CompletableFuture<Void> f = new CompletableFuture<>();
+    synchronized (heartbeatLock) {
+      NodeSpec s = spec.get();
+      Map<String, List<String>> rel = Map.of();
+      if (!s.relationships().isEmpty()) {
+        rel = new LinkedHashMap<>();
+        for (Map.Entry<String, java.util.Set<String>> e : s.relationships().entrySet()) {
+          rel.put(e.getKey(), List.copyOf(e.getValue()));
+        }
+      }
+      Heartbeat hb = Heartbeat.newBuilder().setNodeId(nodeId).setGroups(List.of(groups))
+          .setRoles(s.roles().isEmpty() ? List.of() : List.copyOf(s.roles()))
+          .setRelationships(rel).setHost(ctx.hostId).setStartedAt(ctx.startedAt).setSentAt(Instant.now())
+          .setIntervalMs(ctx.config.heartbeatIntervalMs()).setTimeoutMs(ctx.config.livenessTimeoutMs())
+          .setStatus(status).build();
+      try {
+        producer.send(new ProducerRecord<>(ctx.presenceTopic, nodeId, ctx.heartbeats.encode(ctx.presenceTopic, hb, 128)),
+            (md, ex) -> {
+              if (ex != null) {
+                f.completeExceptionally(ex);
+              } else {
+                f.complete(null);
+              }
+            });
+      } catch (RuntimeException e) {
+        f.completeExceptionally(e);
+      }
+    }
+    return f;
+  }
+
+  /** Copies a record the host cannot take to the dead-letter topic, with the code and reason. */
+  void deadLetter(ConsumerRecord<String, byte[]> r, ErrorCode code, String reason) {
+    LOG.warn("host {}: dead-lettering {}-{}@{}: {}", ctx.hostId, r.topic(), r.partition(), r.offset(), reason);
+    Headers h = new RecordHeaders(r.headers().toArray());
+    h.add(new RecordHeader(io.fedstream.schemas.RecordHeaders.DLQ_CODE, code.name().getBytes(StandardCharsets.UTF_8)));
+    h.add(new RecordHeader(io.fedstream.schemas.RecordHeaders.DLQ_REASON, reason.getBytes(StandardCharsets.UTF_8)));
+    h.add(new RecordHeader(io.fedstream.schemas.RecordHeaders.DLQ_TOPIC, r.topic().getBytes(StandardCharsets.UTF_8)));
+    h.add(new RecordHeader(io.fedstream.schemas.RecordHeaders.DLQ_PARTITION,
+        Integer.toString(r.partition()).getBytes(StandardCharsets.UTF_8)));
+    h.add(new RecordHeader(io.fedstream.schemas.RecordHeaders.DLQ_OFFSET,
+        Long.toString(r.offset()).getBytes(StandardCharsets.UTF_8)));
+    h.add(new RecordHeader(io.fedstream.schemas.RecordHeaders.DLQ_BY, ctx.hostId.getBytes(StandardCharsets.UTF_8)));
+    byte[] value = r.value();
+    if (value != null && value.length > TopicSettings.MAX_MESSAGE_BYTES - 64 * 1024) {
+      // too large to copy with the dead-letter headers: the position in the headers names it
+      h.add(new RecordHeader("fedstream.dlq.value-left-out", Integer.toString(value.length).getBytes(StandardCharsets.UTF_8)));
+      value = null;
+    }
+    try {
+      producer.send(new ProducerRecord<>(ctx.deadLetterTopic, null, r.key(), value, h), (md, ex) -> {
+        if (ex != null) {
+          LOG.error("host {}: cannot dead-letter {}-{}@{}: {}", ctx.hostId, r.topic(), r.partition(), r.offset(),
+              ex.toString());
+        }
+      });
+    } catch (RuntimeException ex) {
+      LOG.error("host {}: cannot dead-letter {}-{}@{}: {}", ctx.hostId, r.topic(), r.partition(), r.offset(),
+          ex.toString());
+    }
+    ctx.metrics.deadLettered.increment();
+  }
+
+  /** Waits for every record handed to the producer. */
+  void flush() {
+    Producer<String, byte[]> p = producer;
+    if (p != null) {
+      p.flush();
+    }
+  }
+
+  void close() {
+    Producer<String, byte[]> p = producer;
+    if (p != null) {
+      p.close(java.time.Duration.ofSeconds(30));
+    }
+  }
+}
