@@ -56,7 +56,7 @@ class ProjectFlowIT {
     StringWriter text = new StringWriter();
     try {
       ProjectFlow flow = new ProjectFlow(platform.bootstrapServers(), platform.registryUrl(), ns,
-          new PrintWriter(text, true), Duration.ofSeconds(20), e -> {
+          new PrintWriter(text, true), Duration.ofSeconds(40), e -> {
             // mid-run: the first run has aggregated its first task and is RUNNING the second
             if (e.runId().orElse("").endsWith(".1") && e.state().orElse(null) == RunStatus.RUNNING && e.task() == 1
                 && killed.compareAndSet(false, true)) {
