@@ -28,9 +28,9 @@ class FedAvgDemoIT {
 
   @Test
   void trainsAboveChanceAndGoesOnWithoutAStraggler(Platform platform, @TempDir Path out) throws Exception {
-    int rounds = 4;
+    int rounds = 3;
     Cli.Result r = Cli.fedstream("demo", "--bootstrap", platform.bootstrapServers(), "--registry",
-        platform.registryUrl(), "--subset", "--rounds", String.valueOf(rounds), "--clients", "4", "--fraction", "1",
+        platform.registryUrl(), "--subset", "--rounds", String.valueOf(rounds), "--clients", "3", "--fraction", "1",
         "--stragglers", "1", "--out", out.toString());
     assertEquals(0, r.exit(), r.toString());
     String text = r.out();
@@ -62,6 +62,27 @@ class FedAvgDemoIT {
     assertTrue(Files.readString(out.resolve("chart.html")).contains("data:image/png;base64,"));
     assertEquals(rounds + 1, Files.readAllLines(out.resolve("metrics.csv")).size());
     assertTrue(text.contains("Chart: " + out.resolve("chart.png")), text);
+  }
+
+  @Test
+  void clientsRunAsProcessesOfTheirOwn(Platform platform, @TempDir Path out) throws Exception {
+    Cli.Result r = Cli.fedstream("demo", "fedavg", "--bootstrap", platform.bootstrapServers(), "--registry",
+        platform.registryUrl(), "--subset", "--rounds", "2", "--clients", "2", "--fraction", "1", "--model", "logreg",
+        "--distributed", "--out", out.toString());
+    assertEquals(0, r.exit(), r.toString());
+    Matcher m = ROW.matcher(r.out());
+    int rows = 0;
+    double accuracy = 0;
+    while (m.find()) {
+      rows++;
+      assertEquals("2", m.group(2), "both client processes answered:\n" + r);
+      accuracy = Double.parseDouble(m.group(5));
+    }
+    assertEquals(2, rows, r.toString());
+    assertTrue(accuracy > 0.5, "final accuracy " + accuracy + "\n" + r);
+    for (String id : new String[] {"client-1", "client-2"}) {
+      assertTrue(Files.isRegularFile(out.resolve(id + ".log")), id + " wrote its log");
+    }
   }
 
   @Test

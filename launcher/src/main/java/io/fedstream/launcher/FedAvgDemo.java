@@ -2,12 +2,20 @@ package io.fedstream.launcher;
 
 import io.fedstream.examples.fedavg.FedAvgConfig;
 import io.fedstream.examples.fedavg.FedAvgJob;
-import io.fedstream.examples.fedavg.NodeFederation;
+import io.fedstream.examples.fedavg.FedAvgClientNode;
+import io.fedstream.examples.fedavg.LayerFederation;
 import io.fedstream.examples.fedavg.Plan;
 import io.fedstream.examples.fedavg.RoundRelease;
+import io.fedstream.node.NodeConfig;
+import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -87,6 +95,14 @@ final class FedAvgDemo implements Callable<Integer> {
       + " number of example passes: the reference.")
   boolean centralized;
 
+  @Option(names = "--distributed", description = "Run each client as a process of its own ('fedstream node'), a"
+      + " separate Kafka client; their output goes to client-N.log beside the metrics.")
+  boolean distributed;
+
+  @Option(names = "--remote", description = "The clients run elsewhere: start none and wait for client-1 ... client-K,"
+      + " each started with 'fedstream node --class " + "io.fedstream.examples.fedavg.FedAvgClientNode --id client-N ...'.")
+  boolean remote;
+
   @Option(names = "--out", paramLabel = "DIR", description = "Where metrics and charts go (default:"
       + " <data-dir>/fedavg/<namespace>).")
   Path out;
@@ -100,6 +116,10 @@ final class FedAvgDemo implements Callable<Integer> {
   @Override
   public Integer call() {
     PrintWriter w = spec.commandLine().getOut();
+    if (distributed && remote) {
+      throw new LauncherException(LauncherException.USAGE, "--distributed starts the clients here, --remote waits for"
+          + " clients started elsewhere: give one of them.");
+    }
     if (iid && (nonIid || alpha != null)) {
       throw new LauncherException(LauncherException.USAGE, "--iid and --non-iid/--alpha exclude each other.");
     }
@@ -117,11 +137,65 @@ final class FedAvgDemo implements Callable<Integer> {
       w.println("Federation " + session.namespace() + ": 1 server, " + clients + " clients, on "
           + session.bootstrapServers());
       w.flush();
-      FedAvgJob job = new FedAvgJob(config, dataSpec, centralized, dir, w, System.console() != null);
-      job.run(new NodeFederation(session.bootstrapServers(), session.registryUrl(), session.namespace()));
+      NodeConfig nodes = NodeConfig.builder().bootstrapServers(session.bootstrapServers())
+          .registryUrl(session.registryUrl()).namespace(session.namespace()).build();
+      List<Process> processes = distributed ? startClients(session, dir, w) : List.of();
+      boolean done = false;
+      try {
+        FedAvgJob job = new FedAvgJob(config, dataSpec, centralized, dir, w, System.console() != null);
+        job.run(new LayerFederation(nodes, distributed || remote, Duration.ofSeconds(distributed || remote ? 300 : 60)));
+        done = true;
+      } finally {
+        stop(processes, done ? 15 : 0);
+      }
       return 0;
     } catch (UncheckedIOException e) {
       throw new LauncherException(LauncherException.FAILED, e.getMessage(), e);
+    }
+  }
+
+  /**
+   * Starts one {@code fedstream node} process per client, on this launcher's class path, against
+   * the session's cluster; the federation waits for them and sends them their arguments.
+   */
+  private List<Process> startClients(DemoSession session, Path dir, PrintWriter w) {
+    List<Process> processes = new ArrayList<>();
+    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    try {
+      Files.createDirectories(dir);
+      for (int k = 1; k <= clients; k++) {
+        String id = "client-" + k;
+        List<String> cmd = List.of(java, "-Xmx256m", "-XX:+UseSerialGC", "-cp", System.getProperty("java.class.path"),
+            Main.class.getName(), "node", "--namespace", session.namespace(), "--class", FedAvgClientNode.class.getName(),
+            "--id", id, "--bootstrap", session.bootstrapServers(), "--registry", session.registryUrl());
+        processes.add(new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(dir.resolve(id + ".log").toFile())
+            .start());
+      }
+    } catch (IOException e) {
+      stop(processes, 0);
+      throw new LauncherException(LauncherException.FAILED, "cannot start the client processes: " + e.getMessage(), e);
+    }
+    w.println("Started " + clients + " client processes (fedstream node --class " + FedAvgClientNode.class.getName()
+        + " --id client-N ...); their output: " + dir.resolve("client-N.log"));
+    w.flush();
+    return processes;
+  }
+
+  /** Gives the client processes {@code seconds} to end (they end on 'stop'), then ends them. */
+  private static void stop(List<Process> processes, int seconds) {
+    long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
+    for (Process p : processes) {
+      try {
+        if (!p.waitFor(Math.max(0, end - System.nanoTime()), TimeUnit.NANOSECONDS)) {
+          p.destroy();
+          if (!p.waitFor(10, TimeUnit.SECONDS)) {
+            p.destroyForcibly();
+          }
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        p.destroyForcibly();
+      }
     }
   }
 }

@@ -553,6 +553,22 @@ public final class Message {
     }
 
     static Object normalise(String key, Object v) {
+      return normalise(key, v, 1);
+    }
+
+    /**
+     * The most levels the builder copies. Args nest at most {@code Limits.MAX_VALUE_DEPTH} levels, which
+     * {@code send} checks (as {@code CALLER}); deeper than this the builder cannot even copy them safely.
+     */
+    static final int MAX_COPY_DEPTH = 16 * io.fedstream.schemas.Limits.MAX_VALUE_DEPTH;
+
+    /** {@code depth}: the level of {@code v}; past {@link #MAX_COPY_DEPTH} the arg is refused. */
+    private static Object normalise(String key, Object v, int depth) {
+      if (depth > MAX_COPY_DEPTH) {
+        throw new IllegalArgumentException("Arg '" + io.fedstream.schemas.Limits.quote(key) + "' nests deeper than "
+            + MAX_COPY_DEPTH + " levels (args nest at most " + io.fedstream.schemas.Limits.MAX_VALUE_DEPTH
+            + "); flatten it or send it as a payload.");
+      }
       if (v == null || v instanceof Boolean || v instanceof Long || v instanceof Double || v instanceof String) {
         return v;
       }
@@ -568,7 +584,7 @@ public final class Message {
       if (v instanceof List) {
         List<Object> out = new ArrayList<>();
         for (Object e : (List<?>) v) {
-          out.add(normalise(key, e));
+          out.add(normalise(key, e, depth + 1));
         }
         return Collections.unmodifiableList(out);
       }
@@ -578,7 +594,7 @@ public final class Message {
           if (!(e.getKey() instanceof String)) {
             throw new IllegalArgumentException("Arg '" + key + "' has a map key that is not a String: " + e.getKey());
           }
-          out.put((String) e.getKey(), normalise(key, e.getValue()));
+          out.put((String) e.getKey(), normalise(key, e.getValue(), depth + 1));
         }
         return Collections.unmodifiableMap(out);
       }

@@ -8,7 +8,7 @@ import java.util.Map;
  * The messaging a FedAvg participant needs: the client/server federation's {@code send} and
  * {@code receive}, with the message's args and one weights payload. {@link FedAvgServer} and
  * {@link FedAvgClient} are written against it; the demo's nodes give them their
- * {@code FederatedNode} through it, and unit tests an in-memory exchange.
+ * {@code FederatedNode} through it ({@link FederatedEndpoint}), and unit tests an in-memory exchange.
  */
 public interface Endpoint {
 
@@ -21,7 +21,7 @@ public interface Endpoint {
    * @param to the destination's id
    * @param header what the message is ({@code train}, {@code update}, {@code stop})
    * @param args JSON-like values: strings, numbers, booleans, lists and maps of them
-   * @param weights the model's parameters (they travel as little-endian float32, {@link Weights}), or null
+   * @param weights the model's parameters (they travel as little-endian float32), or null
    */
   void send(String to, String header, Map<String, Object> args, float[] weights);
 

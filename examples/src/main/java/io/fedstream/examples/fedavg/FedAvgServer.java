@@ -85,7 +85,11 @@ public final class FedAvgServer {
       }
     } finally {
       for (String c : clients) {
-        endpoint.send(c, "stop", Map.of(), null);
+        try {
+          endpoint.send(c, "stop", Map.of(), null);
+        } catch (RuntimeException e) {
+          // The federation is already stopping (it ends the clients itself); keep the first failure.
+        }
       }
     }
     return rows;

@@ -5,7 +5,7 @@ import java.util.SplittableRandom;
 
 /**
  * A classifier whose parameters are one flat {@code float[]}: what the server and the clients
- * exchange each round ({@link Weights}). Implementations hold no mutable state, so one instance
+ * exchange each round. Implementations hold no mutable state, so one instance
  * serves every client thread; the parameters and the gradient buffer belong to the caller.
  *
  * <p>Inputs are rows of {@link #inputs()} floats; the loss is softmax cross-entropy (natural log)

@@ -113,4 +113,15 @@ class FederationTest {
     assertTrue(!Bodies.serialisable((Supplier<String>) () -> "x"));
     assertTrue(!Bodies.serialisable(List.of(new Object())));
   }
+
+  @Test
+  void everyCodeIsDocumented() throws Exception {
+    String doc = java.nio.file.Files.readString(java.nio.file.Path.of(System.getProperty("fedstream.docs", "../../docs"))
+        .resolve("errors.md"));
+    int section = doc.indexOf("(`FederationException`");
+    assertTrue(section > 0, "docs/errors.md has a section for FederationException");
+    for (String code : FederationException.CODES) {
+      assertTrue(doc.indexOf("| `" + code + "` | ", section) > 0, "docs/errors.md documents " + code);
+    }
+  }
 }

@@ -6,9 +6,9 @@ import java.util.Optional;
 final class Convert {
 
   /** Marks a {@link SessionMessage} on the wire, so the receiver gets the same class. */
-  static final String ATTR_SESSION_MESSAGE = "fedstream.proxy.session-message";
+  static final String ATTR_SESSION_MESSAGE = "proxy.session-message";
   /** On a reply: when the receiver handed the request to its code (epoch millis). */
-  static final String ATTR_WORKING_SINCE = "fedstream.proxy.working-since";
+  static final String ATTR_WORKING_SINCE = "proxy.working-since";
   /** The argument the payload travels in. */
   static final String PAYLOAD_ARG = "payload";
 

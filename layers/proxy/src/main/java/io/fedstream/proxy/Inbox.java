@@ -20,9 +20,9 @@ import reactor.core.publisher.Flux;
 import reactor.core.scheduler.Schedulers;
 
 /**
- * Everything that reaches the proxy's node through {@code receive()}, sorted: replies to the
- * sessions it opened without waiting (for {@code receiveById}), messages a registration of its
- * register table will gather (held for the trigger), and the rest (for {@code receive()}).
+ * Everything that reaches the proxy's node through {@code receive()}, sorted: messages a
+ * registration of its register table will gather (held for the trigger), replies to the sessions
+ * it opened without waiting (for {@code receiveById}), and the rest (for {@code receive()}).
  */
 final class Inbox {
 
@@ -69,13 +69,6 @@ final class Inbox {
     } else {
       sessions.stage(m.sessionId(), SessionType.NOTIFICATION, SessionStage.RECEIVED, now, proxy.name());
     }
-    if (reply && opened.containsKey(m.sessionId())) {
-      synchronized (this) {
-        replies.put(m.messageId(), m);
-        notifyAll();
-      }
-      return;
-    }
     for (RegisterTable<?> t : tables) {
       if (t.gathers(m)) {
         synchronized (this) {
@@ -84,6 +77,13 @@ final class Inbox {
         }
         return;
       }
+    }
+    if (reply && opened.containsKey(m.sessionId())) {
+      synchronized (this) {
+        replies.put(m.messageId(), m);
+        notifyAll();
+      }
+      return;
     }
     received.add(m);
   }

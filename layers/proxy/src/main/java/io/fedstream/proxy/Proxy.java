@@ -5,21 +5,15 @@ import io.fedstream.node.Gathered;
 import io.fedstream.node.Node;
 import io.fedstream.node.NodeConfig;
 import io.fedstream.node.NodeException;
-import io.fedstream.node.PresenceEvent;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.Set;
-import java.util.TreeSet;
-import reactor.core.Disposable;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
-import reactor.core.publisher.Sinks;
 
 /**
  * MARO's proxy: one component of a group ({@code master}, {@code worker}, ...) with the
@@ -35,6 +29,9 @@ import reactor.core.publisher.Sinks;
  * 30 s) and return what arrived by then; MARO waits without a deadline. Destinations must be
  * alive members of the group, else {@link NodeException.NotFoundException} ({@code NOT_FOUND}).
  * Thread-safe.
+ *
+ * <p>(This file is the layer's API on one page, each of the seed's primitives with its contract;
+ * the work is done by {@code Inbox}, {@code Peers}, {@code Sessions} and {@code RegisterTable}.)
  */
 public final class Proxy implements AutoCloseable {
 
@@ -44,9 +41,7 @@ public final class Proxy implements AutoCloseable {
   private final Duration deadline;
   private final Sessions sessions = new Sessions();
   private final Inbox inbox;
-  private final Map<String, String> typeOfPeer = new java.util.concurrent.ConcurrentHashMap<>();
-  private final Sinks.Many<PeerEvent> peerEvents = Sinks.many().multicast().directBestEffort();
-  private final Disposable presence;
+  private final Peers peers;
 
   private Proxy(Node node, String group, String componentType, Duration deadline) {
     this.node = node;
@@ -54,7 +49,7 @@ public final class Proxy implements AutoCloseable {
     this.componentType = componentType;
     this.deadline = deadline;
     this.inbox = new Inbox(this, sessions);
-    this.presence = node.presence().subscribe(this::onPresence, e -> { });
+    this.peers = new Peers(node, group);
   }
 
   /** Joins with the defaults of {@link Builder}. */
@@ -96,51 +91,24 @@ public final class Proxy implements AutoCloseable {
 
   /** The alive peers of a component type now (this proxy excluded), sorted. */
   public List<String> peers(String componentType) {
-    Set<String> m = new TreeSet<>(node.members(typeGroup(group, componentType)));
-    m.remove(name());
-    return List.copyOf(m);
+    return peers.of(componentType);
   }
 
   /** The alive peers now by component type (this proxy excluded). */
   public Map<String, List<String>> peers() {
-    Map<String, List<String>> out = new LinkedHashMap<>();
-    new TreeSet<>(typeOfPeer.values()).forEach(t -> {
-      List<String> p = peers(t);
-      if (!p.isEmpty()) {
-        out.put(t, p);
-      }
-    });
-    return out;
+    return peers.all();
   }
 
   /** Peers of the group joining and leaving from now on (hot). */
   public Flux<PeerEvent> peerEvents() {
-    return peerEvents.asFlux();
-  }
-
-  private void onPresence(PresenceEvent e) {
-    if (e.nodeId().equals(name()) || !e.groups().contains(group)) {
-      return;
-    }
-    String type = null;
-    for (String g : e.groups()) {
-      if (g.startsWith(group + "-")) {
-        type = g.substring(group.length() + 1);
-      }
-    }
-    if (type == null) {
-      return;
-    }
-    typeOfPeer.put(e.nodeId(), type);
-    peerEvents.tryEmitNext(new PeerEvent(e.type() == PresenceEvent.Type.JOINED ? PeerEvent.Type.JOINED
-        : PeerEvent.Type.LEFT, e.nodeId(), type, e.at()));
+    return peers.events();
   }
 
   private void requirePeer(String destination) {
     if (destination == null || destination.isBlank()) {
       throw new IllegalArgumentException("The message has no destination; name a peer (see peers()).");
     }
-    if (!destination.equals(name()) && !node.members(group).contains(destination)) {
+    if (!peers.isPeer(destination)) {
       throw new NodeException.NotFoundException("unknown peer '" + destination + "': not an alive member of group '"
           + group + "'; peers: " + peers());
     }
@@ -407,8 +375,7 @@ public final class Proxy implements AutoCloseable {
       t.close();
     }
     inbox.close();
-    presence.dispose();
-    peerEvents.tryEmitComplete();
+    peers.close();
     sessions.close();
     node.close();
   }

@@ -55,14 +55,16 @@ final class Dispatcher {
       }
       return true;
     }
+    boolean mailbox = topic.equals(ctx.mailbox);
     Collection<Inbox> targets;
-    if (topic.equals(ctx.mailbox)) {
+    if (mailbox) {
+      // A record without a key is nobody's: only the host of its destination dead-letters it (below).
       Inbox n = r.key() == null ? null : ctx.inboxes.get(r.key());
-      if (n == null) {
+      if (n == null && r.key() != null) {
         offsets.skip(tp, r.offset());
         return true;
       }
-      targets = List.of(n);
+      targets = n == null ? List.of() : List.of(n);
     } else {
       Set<Inbox> members = ctx.groupMembers.get(ctx.groupOf(topic));
       if (members == null || members.isEmpty()) {
@@ -70,6 +72,15 @@ final class Dispatcher {
         return true;
       }
       targets = members;
+    }
+    if (r.value() == null) {
+      if (!targets.isEmpty()) {
+        poison(tp, r, ErrorCode.DECODE, "TOMBSTONE: a record without a value (a tombstone) on " + topic
+            + ", which carries messages only");
+      } else {
+        offsets.skip(tp, r.offset());
+      }
+      return true;
     }
     Envelope e;
     try {
@@ -81,10 +92,21 @@ final class Dispatcher {
     } catch (SchemaRegistryException ex) {
       LOG.warn("host {}: registry unavailable, will read {} again: {}", ctx.hostId, tp, ex.getMessage());
       return false;
-    } catch (RuntimeException ex) {
+    } catch (RuntimeException | StackOverflowError ex) {
       deadLetter(r, ex);
       offsets.skip(tp, r.offset());
       return true;
+    }
+    if (e.getKind() != Kind.CHUNK) {
+      String lie = lie(r, e, mailbox);
+      if (lie != null) {
+        if (mailbox && targets.isEmpty() && !ctx.inboxes.containsKey(String.valueOf(e.getDestination()))) {
+          offsets.skip(tp, r.offset()); // keyless and for a node of another host: that host's to tell
+        } else {
+          poison(tp, r, ErrorCode.REJECTED, lie);
+        }
+        return true;
+      }
     }
     ctx.metrics.received(r.serializedValueSize());
     if (e.getKind() == Kind.CHUNK) {
@@ -202,8 +224,41 @@ final class Dispatcher {
     outbox.deadLetter(r, ex.errorCode(), ex.reason());
   }
 
-  private void deadLetter(ConsumerRecord<String, byte[]> r, RuntimeException why) {
-    String problem = why instanceof WireFormatException ? ((WireFormatException) why).problem().name() : "GARBAGE";
-    outbox.deadLetter(r, ErrorCode.DECODE, problem + ": " + why.getMessage());
+  private void deadLetter(ConsumerRecord<String, byte[]> r, Throwable why) {
+    String problem = why instanceof WireFormatException ? ((WireFormatException) why).problem().name()
+        : why instanceof StackOverflowError ? "TOO_DEEP" : "GARBAGE";
+    outbox.deadLetter(r, ErrorCode.DECODE, problem + ": " + io.fedstream.schemas.Limits.quote(String.valueOf(
+        why.getMessage() == null ? why.toString() : why.getMessage())));
+  }
+
+  /**
+   * What is wrong with an envelope that decodes but lies about itself, or null: no source, or
+   * (mailbox) a key other than its destination. Such a record would be delivered to the wrong
+   * node, or skipped without a word.
+   */
+  private static String lie(ConsumerRecord<String, byte[]> r, Envelope e, boolean mailbox) {
+    if (e.getSource() == null || e.getSource().isEmpty()) {
+      return "EMPTY_SOURCE: message " + io.fedstream.schemas.Limits.quote(e.getMessageId())
+          + " names no source node";
+    }
+    if (mailbox && r.key() == null) {
+      return "NULL_KEY: message " + io.fedstream.schemas.Limits.quote(e.getMessageId())
+          + " has no record key; the mailbox is keyed by the destination node";
+    }
+    if (mailbox && !r.key().equals(e.getDestination())) {
+      return "WRONG_KEY: record key '" + io.fedstream.schemas.Limits.quote(r.key()) + "' differs from the"
+          + " destination '" + io.fedstream.schemas.Limits.quote(String.valueOf(e.getDestination())) + "'";
+    }
+    return null;
+  }
+
+  /**
+   * Dead-letters a record that can never be handled, with its reason, and moves past it. Also what
+   * the poller calls when handling a record threw, whatever it threw: one record never stops the
+   * host.
+   */
+  void poison(TopicPartition tp, ConsumerRecord<String, byte[]> r, ErrorCode code, String reason) {
+    outbox.deadLetter(r, code, reason);
+    offsets.skip(tp, r.offset());
   }
 }

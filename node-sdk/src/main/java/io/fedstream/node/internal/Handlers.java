@@ -26,14 +26,17 @@ final class Handlers {
   }
 
   private final HandlerLanes lanes;
+  private final reactor.core.scheduler.Scheduler timer;
 
   Handlers(HostContext ctx) {
     this.lanes = new HandlerLanes(ctx.hostId, ctx.config.handlerThreads(), ctx.timer);
+    this.timer = ctx.timer;
   }
 
   /** Runs a handler on a delivery; the delivery is processed once the reply is sent (or the handler is done). */
   void run(NodeSide node, Served served, Delivery d) {
     Message m = d.message;
+    releaseAtDeadline(d);
     if (served.options().onPollThread()) {
       invoke(node, served.handler(), d, null);
       return;
@@ -44,6 +47,24 @@ final class Handlers {
       lanes.submit(node.id() + '|' + m.source(), request, deadline, slot -> invoke(node, served.handler(), d, slot));
     } catch (java.util.concurrent.RejectedExecutionException e) {
       d.processed(); // the host is closing
+    }
+  }
+
+  /**
+   * A request's record stops holding back its partition's commits once the request's deadline has
+   * passed, whether or not its handler ever completes: the caller has given up, and a handler that
+   * hangs must not make a restart redeliver everything after it.
+   */
+  private void releaseAtDeadline(Delivery d) {
+    Message m = d.message;
+    if (m.kind() != Message.Kind.REQUEST || m.deadline().isEmpty()) {
+      return;
+    }
+    long delay = Math.max(0, m.deadline().get().toEpochMilli() - System.currentTimeMillis());
+    try {
+      timer.schedule(d::processed, delay, java.util.concurrent.TimeUnit.MILLISECONDS);
+    } catch (java.util.concurrent.RejectedExecutionException e) {
+      // the host is closing
     }
   }
 
@@ -59,7 +80,12 @@ final class Handlers {
     }
     result.subscribe(
         reply -> answer(node, d, slot,
-            () -> node.reply(m, reply.orElseGet(() -> Message.builder().tag(m.tag()).build()), false)),
+            () -> node.reply(m, reply.orElseGet(() -> Message.builder().tag(m.tag()).build()), false)
+                // a reply that cannot be sent (too large, too deep) is the handler's fault, not the caller's
+                // (sent from the timer thread: the failure arrives on a delivery task that is done)
+                .onErrorResume(NodeException.CallerException.class, e -> Mono.defer(() -> node.replyError(m,
+                    ErrorCode.HANDLER, "the handler's reply could not be sent: " + e.reason(), false))
+                    .subscribeOn(timer))),
         e -> {
           ErrorCode code = e instanceof NodeException ? ((NodeException) e).errorCode() : ErrorCode.HANDLER;
           String reason = e instanceof NodeException ? ((NodeException) e).reason() : String.valueOf(e);

@@ -310,7 +310,17 @@ final class MailboxPoller {
     long now = System.currentTimeMillis();
     for (TopicPartition tp : records.partitions()) {
       for (ConsumerRecord<String, byte[]> r : records.records(tp)) {
-        if (!dispatcher.handle(tp, r, now)) {
+        boolean handled;
+        try {
+          handled = dispatcher.handle(tp, r, now);
+        } catch (Throwable t) {
+          // whatever a record causes, Errors included, it is dead-lettered and the host reads on
+          LOG.error("host {}: handling {}-{}@{} failed", ctx.hostId, r.topic(), r.partition(), r.offset(), t);
+          dispatcher.poison(tp, r, io.fedstream.node.ErrorCode.UNKNOWN, "UNHANDLED: "
+              + io.fedstream.schemas.Limits.quote(t.toString()));
+          handled = true;
+        }
+        if (!handled) {
           consumer.seek(tp, r.offset());
           break;
         }

@@ -9,6 +9,7 @@ import io.fedstream.node.NodeException;
 import io.fedstream.node.NodeSpec;
 import io.fedstream.node.Payload;
 import io.fedstream.schemas.RoutedRecords;
+import io.fedstream.schemas.Limits;
 import io.fedstream.schemas.TopicSettings;
 import io.fedstream.schemas.Topics;
 import io.fedstream.schemas.wire.SchemaRegistryException;
@@ -80,6 +81,10 @@ final class Outbox {
       if (ctx.closed || producer == null) {
         return Mono.error(ctx.notRunning());
       }
+      if (tooDeep(m.args())) {
+        return Mono.error(new NodeException.CallerException("message '" + m.tag() + "' has args nested deeper than "
+            + Limits.MAX_VALUE_DEPTH + " levels; flatten them or send the structure as a payload"));
+      }
       boolean large = false;
       for (Payload p : m.payloads()) {
         if (p.size() > ctx.config.chunkSize()) {
@@ -114,13 +119,20 @@ final class Outbox {
       value = ctx.codec.encode(topic, e, 512);
     } catch (SchemaRegistryException ex) {
       return Mono.error(new NodeException(ErrorCode.UNAVAILABLE, "registry: " + ex.getMessage(), ex));
+    } catch (IllegalArgumentException ex) {
+      return Mono.error(new NodeException.CallerException("message '" + m.tag() + "' cannot be encoded: "
+          + Limits.quote(ex.getMessage())));
     }
-    if (value.length > TopicSettings.MAX_MESSAGE_BYTES) {
-      return Mono.error(new NodeException.CallerException("message '" + m.tag() + "' encodes to " + value.length
-          + " bytes, more than " + TopicSettings.MAX_MESSAGE_BYTES + "; move data from args into payloads"));
+    Headers headers = headers(m.id(), m.kind().name(), m.traceparent().orElse(null));
+    // The producer refuses a record by its whole size (key, value, headers and the record's framing)
+    // with an exception that would read as UNAVAILABLE: measure it as the producer does.
+    int size = recordSize(key, value, headers);
+    if (size > TopicSettings.MAX_MESSAGE_BYTES) {
+      return Mono.error(new NodeException.CallerException("message '" + m.tag() + "' makes a record of " + size
+          + " bytes with its key and headers, more than " + TopicSettings.MAX_MESSAGE_BYTES
+          + "; move data from args into payloads"));
     }
-    ProducerRecord<String, byte[]> rec = new ProducerRecord<>(topic, partition, key, value,
-        headers(m.id(), m.kind().name(), m.traceparent().orElse(null)));
+    ProducerRecord<String, byte[]> rec = new ProducerRecord<>(topic, partition, key, value, headers);
     return Mono.create(sink -> {
       try {
         producer.send(rec, (md, ex) -> {
@@ -135,6 +147,25 @@ final class Outbox {
         sink.error(new NodeException(ErrorCode.UNAVAILABLE, "send to " + topic + " failed: " + ex, ex));
       }
     });
+  }
+
+  /** A record's size as the producer measures it against {@code max.request.size}. */
+  static int recordSize(String key, byte[] value, Headers headers) {
+    return org.apache.kafka.common.record.AbstractRecords.estimateSizeInBytesUpperBound(
+        org.apache.kafka.common.record.RecordBatch.CURRENT_MAGIC_VALUE,
+        org.apache.kafka.common.compress.Compression.NONE.type(),
+        key == null ? null : java.nio.ByteBuffer.wrap(key.getBytes(StandardCharsets.UTF_8)),
+        value == null ? null : java.nio.ByteBuffer.wrap(value), headers.toArray());
+  }
+
+  /** Whether args nest deeper than {@link Limits#MAX_VALUE_DEPTH} (counted without recursion). */
+  static boolean tooDeep(java.util.Map<String, Object> args) {
+    for (Object v : args.values()) {
+      if (Limits.depth(v, Limits.MAX_VALUE_DEPTH) > Limits.MAX_VALUE_DEPTH) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /** The headers of an envelope or chunk record: trace, message id, kind. */
@@ -284,12 +315,23 @@ final class Outbox {
     h.add(new RecordHeader(io.fedstream.schemas.RecordHeaders.DLQ_OFFSET,
         Long.toString(r.offset()).getBytes(StandardCharsets.UTF_8)));
     h.add(new RecordHeader(io.fedstream.schemas.RecordHeaders.DLQ_BY, ctx.hostId.getBytes(StandardCharsets.UTF_8)));
-    producer.send(new ProducerRecord<>(ctx.deadLetterTopic, null, r.key(), r.value(), h), (md, ex) -> {
-      if (ex != null) {
-        LOG.error("host {}: cannot dead-letter {}-{}@{}: {}", ctx.hostId, r.topic(), r.partition(), r.offset(),
-            ex.toString());
-      }
-    });
+    byte[] value = r.value();
+    if (value != null && value.length > TopicSettings.MAX_MESSAGE_BYTES - 64 * 1024) {
+      // too large to copy with the dead-letter headers: the position in the headers names it
+      h.add(new RecordHeader("fedstream.dlq.value-left-out", Integer.toString(value.length).getBytes(StandardCharsets.UTF_8)));
+      value = null;
+    }
+    try {
+      producer.send(new ProducerRecord<>(ctx.deadLetterTopic, null, r.key(), value, h), (md, ex) -> {
+        if (ex != null) {
+          LOG.error("host {}: cannot dead-letter {}-{}@{}: {}", ctx.hostId, r.topic(), r.partition(), r.offset(),
+              ex.toString());
+        }
+      });
+    } catch (RuntimeException ex) {
+      LOG.error("host {}: cannot dead-letter {}-{}@{}: {}", ctx.hostId, r.topic(), r.partition(), r.offset(),
+          ex.toString());
+    }
     ctx.metrics.deadLettered.increment();
   }
 

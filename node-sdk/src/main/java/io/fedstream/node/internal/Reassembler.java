@@ -65,6 +65,8 @@ final class Reassembler {
     long bytes;
     String error;
     long lastProgressMs;
+    /** When the last chunk arrived (or the transfer failed): only its envelope is awaited then. */
+    long chunksDoneMs = -1;
 
     Partial(Path path) throws IOException {
       this.path = path;
@@ -84,6 +86,14 @@ final class Reassembler {
   }
 
   private static final int SHA256_BYTES = 32;
+
+  /**
+   * How long the chunks of a transfer that has all of them (or has failed) wait for the envelope
+   * that announces them. The sender writes it right after the last chunk, in the same partition;
+   * chunks whose envelope never comes (the sender died in between) release their positions after
+   * this instead of holding back the partition's commits for the whole stall timeout.
+   */
+  static final long ORPHAN_MS = 30_000;
 
   private final Path dir;
   private final long stallMs;
@@ -162,6 +172,9 @@ final class Reassembler {
     p.bytes += data.remaining();
     p.count = c.getCount();
     p.next++;
+    if (p.next >= p.count) {
+      p.chunksDoneMs = nowMs;
+    }
   }
 
   /** Completes a payload announced by an envelope's Transfer; always returns (file or error). */
@@ -232,12 +245,21 @@ final class Reassembler {
     }
   }
 
-  /** Abandons transfers without progress for the stall timeout. */
+  /**
+   * Abandons transfers without progress for the stall timeout, and those with every chunk (or a
+   * failure) whose envelope has not come within {@link #ORPHAN_MS}.
+   */
   void expire(long nowMs) {
     for (Iterator<Map.Entry<String, Partial>> it = partials.entrySet().iterator(); it.hasNext();) {
       Partial p = it.next().getValue();
-      if (nowMs - p.lastProgressMs > stallMs) {
-        LOG.warn("abandoning transfer into {}: no chunk for {} ms", p.path, stallMs);
+      boolean orphan = (p.chunksDoneMs >= 0 || p.error != null) && nowMs - p.lastProgressMs > ORPHAN_MS;
+      if (orphan || nowMs - p.lastProgressMs > stallMs) {
+        if (orphan) {
+          LOG.warn("abandoning transfer into {}: {} for {} ms, and no envelope announced it", p.path,
+              p.error != null ? "failed (" + p.error + ")" : "every chunk arrived", ORPHAN_MS);
+        } else {
+          LOG.warn("abandoning transfer into {}: no chunk for {} ms", p.path, stallMs);
+        }
         it.remove();
         close(p);
         delete(p.path);

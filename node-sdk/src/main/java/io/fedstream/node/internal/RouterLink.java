@@ -87,7 +87,12 @@ final class RouterLink {
         // the tombstone follows the record, even when the Flux is cancelled before the write is done
         sink.onDispose(() -> {
           r.removeSubscription(sid, sink);
-          written.onErrorResume(e -> Mono.empty()).doFinally(x -> outbox.tombstone(topic, sid)).subscribe();
+          // a record refused before it was written (CALLER) needs no tombstone
+          written.subscribe(null, e -> {
+            if (!(e instanceof io.fedstream.node.NodeException.CallerException)) {
+              outbox.tombstone(topic, sid);
+            }
+          }, () -> outbox.tombstone(topic, sid));
         });
         written.subscribe(null, sink::error);
       }, FluxSink.OverflowStrategy.BUFFER);
@@ -130,6 +135,11 @@ final class RouterLink {
   /** Writes a subscription record keyed by its id; completes on the broker's acknowledgement. */
   private Mono<Void> writeSubscription(String id, String subscriber, EventSubscription s) {
     return Mono.defer(() -> {
+      if (Outbox.tooDeep(s.conditions())) {
+        return Mono.error(new io.fedstream.node.NodeException.CallerException("a condition of the subscription to "
+            + s.role() + "/" + s.channel() + " has a literal nested deeper than "
+            + io.fedstream.schemas.Limits.MAX_VALUE_DEPTH + " levels"));
+      }
       Map<String, io.fedstream.avro.Value> conditions = new LinkedHashMap<>();
       s.conditions().forEach((k, v) -> conditions.put(k, EnvelopeCodec.toValue(v)));
       io.fedstream.avro.Subscription rec = io.fedstream.avro.Subscription.newBuilder()

@@ -93,6 +93,27 @@ class ReassemblerTest {
   }
 
   @Test
+  void chunksWhoseEnvelopeNeverComesReleaseTheirPositionsAfterTheOrphanBound(@TempDir Path dir) {
+    Reassembler r = new Reassembler(dir, 5 * 60_000L);
+    byte[] all = data(2500);
+    for (int i = 0; i < 3; i++) {
+      r.chunk("ns.mailbox", chunk(all, i, null), offsets.open(tp, offset++, false), 1_000);
+    }
+    r.expire(1_000 + Reassembler.ORPHAN_MS - 1);
+    assertEquals(1, r.inProgress(), "the envelope may still come");
+    r.expire(1_000 + Reassembler.ORPHAN_MS + 1);
+    assertEquals(0, r.inProgress());
+    assertEquals(3L, offsets.committable().get(tp).offset(), "the orphan chunks release their positions");
+    // a failed transfer (a chunk missing) waits no longer for its envelope either
+    Reassembler r2 = new Reassembler(dir, 5 * 60_000L);
+    r2.chunk("ns.mailbox", chunk(all, 0, null), offsets.open(tp, offset++, false), 0);
+    r2.chunk("ns.mailbox", chunk(all, 2, null), offsets.open(tp, offset++, false), 0);
+    r2.expire(Reassembler.ORPHAN_MS + 1);
+    assertEquals(0, r2.inProgress());
+    assertEquals(5L, offsets.committable().get(tp).offset());
+  }
+
+  @Test
   void noChunkAtAllFailsAndStalledTransfersAreAbandoned(@TempDir Path dir) {
     Reassembler r = new Reassembler(dir, 1000);
     byte[] all = data(2500);
