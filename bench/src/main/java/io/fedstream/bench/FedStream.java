@@ -89,7 +89,7 @@ final class FedStream {
   }
 
   static Node node(Cluster cluster, String ns, String id, Map<String, Object> extra) {
-    NodeConfig.Builder b = config(cluster, ns).nodeId(id);
+    NodeConfig.Builder b = Sealing.apply(config(cluster, ns).nodeId(id), id);
     extra.forEach(b::set);
     Node n = Node.create(b.build());
     n.start().block(START);
@@ -238,7 +238,8 @@ final class FedStream {
     String expected = sha256(new Generated(bytes));
     Path transfer = Files.createTempDirectory("bench-large-transfer");
     try (Node sender = node(cluster, ns, "sender", Map.of());
-         ChildJvm receiver = ChildJvm.start(List.of("-Xmx" + receiverHeapMib + "m"), LargeSink.class.getName(),
+         ChildJvm receiver = ChildJvm.start(java.util.stream.Stream.concat(java.util.stream.Stream.of("-Xmx" + receiverHeapMib + "m"),
+             Sealing.childOptions().stream()).toList(), LargeSink.class.getName(),
              List.of(cluster.bootstrap(), cluster.registryUrl(), ns, transfer.toString()))) {
       double receiverCpu0 = LargeWorkload.cpu(receiver.await("READY", 180));
       double senderCpu0 = ProcessCpu.seconds();
@@ -273,12 +274,19 @@ final class FedStream {
 
     public static void main(String[] args) throws Exception {
       try (HeapPeak heap = new HeapPeak();
-           Node receiver = Node.create(NodeConfig.builder().bootstrapServers(args[0]).registryUrl(args[1])
-               .namespace(args[2]).nodeId("receiver").set(NodeConfig.TRANSFER_DIR, args[3]).build())) {
+           Node receiver = Node.create(Sealing.apply(NodeConfig.builder().bootstrapServers(args[0]).registryUrl(args[1])
+               .namespace(args[2]).nodeId("receiver").set(NodeConfig.TRANSFER_DIR, args[3]), "receiver").build())) {
         receiver.start().block(START);
         System.out.println("READY cpu_s=" + ProcessCpu.seconds());
         System.out.flush();
         Message m = receiver.receive().next().block(Duration.ofMinutes(30));
+        if (Sealing.enabled()) {
+          // Sealed: the payload is decrypted as it is read, so the transfer ends when the plaintext
+          // has been read once (decrypted and authenticated, not hashed).
+          try (InputStream in = m.payload("blob").orElseThrow().openStream()) {
+            in.transferTo(java.io.OutputStream.nullOutputStream());
+          }
+        }
         // Delivered: the SDK has reassembled the chunks and checked their SHA-256. The bench's own
         // end-to-end hash below re-reads the file and is not part of the timed transfer.
         System.out.println("RECEIVED cpu_s=" + ProcessCpu.seconds());

@@ -123,6 +123,8 @@ public final class NodeProcess {
       }, "federation-" + nodeId);
       trainer.set(t);
       t.start();
+      out.println("node " + nodeId + " runs train as " + s.role() + " (server " + s.serverId() + ")");
+      out.flush();
       t.join();
       Throwable f = failure.get();
       boolean stopped = s.inbox().isStopped() && (f == null || f instanceof FederationException fe

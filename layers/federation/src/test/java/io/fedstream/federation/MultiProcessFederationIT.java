@@ -23,10 +23,15 @@ import org.junit.jupiter.api.extension.ExtendWith;
 class MultiProcessFederationIT {
 
   private static Process child(Platform platform, String ns, String id, Path log, String... extra) throws Exception {
+    return child(platform, ns, TestNodes.RemoteEchoClient.class, id, log, extra);
+  }
+
+  private static Process child(Platform platform, String ns, Class<?> type, String id, Path log, String... extra)
+      throws Exception {
     List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
         "-Xmx256m", "-cp", System.getProperty("java.class.path"), NodeProcess.class.getName(),
         "--bootstrap", platform.bootstrapServers(), "--registry", platform.registryUrl(), "--namespace", ns,
-        "--class", TestNodes.RemoteEchoClient.class.getName(), "--id", id, "--start-timeout", "120"));
+        "--class", type.getName(), "--id", id, "--start-timeout", "120"));
     cmd.addAll(List.of(extra));
     return new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
   }
@@ -72,6 +77,37 @@ class MultiProcessFederationIT {
       for (Process p : children) {
         p.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
       }
+    }
+  }
+
+  @Test
+  void aRemoteClientThatDiesFailsTheFederationNamingIt(Platform platform) throws Exception {
+    String ns = platform.newNamespace();
+    NodeConfig config = NodeConfig.builder().bootstrapServers(platform.bootstrapServers())
+        .registryUrl(platform.registryUrl()).namespace(ns).build();
+    Path log = Files.createTempFile("federation-it", ".log");
+    Process doomed = child(platform, ns, TestNodes.BlockedClient.class, "doomed", log);
+    try {
+      ClientServerFederation f = ClientServerFederation.builder().config(config)
+          .server(TestNodes.BlockedServer.class).client(TestNodes.BlockedClient.class)
+          .clientIds("doomed").remote("doomed").build();
+      java.util.concurrent.CompletableFuture<TrainResult> run =
+          java.util.concurrent.CompletableFuture.supplyAsync(() -> f.train(Map.of(), Map.of()));
+      long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
+      while (!Files.readString(log, StandardCharsets.UTF_8).contains("runs train") && System.nanoTime() < end) {
+        Thread.sleep(50);
+      }
+      assertTrue(Files.readString(log, StandardCharsets.UTF_8).contains("node doomed runs train as client"),
+          Files.readString(log, StandardCharsets.UTF_8));
+      doomed.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+      java.util.concurrent.ExecutionException e = assertThrows(java.util.concurrent.ExecutionException.class,
+          () -> run.get(120, TimeUnit.SECONDS));
+      FederationException fe = (FederationException) e.getCause();
+      assertEquals(FederationException.NODE_FAILED, fe.code(), fe.getMessage());
+      assertEquals("doomed", fe.nodeId().orElseThrow());
+      assertTrue(fe.getMessage().contains("left"), fe.getMessage());
+    } finally {
+      doomed.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
     }
   }
 }
