@@ -207,3 +207,26 @@ def test_a_record_on_the_wrong_partition_for_its_key_is_dead_lettered(node):
                 found = h["fedstream.dlq.reason"].decode()
     c.close()
     assert found is not None and found.startswith("WRONG_PARTITION"), found
+
+
+def test_the_java_host_dead_letters_a_record_on_the_wrong_partition_too(node):
+    from confluent_kafka import Consumer, TopicPartition
+    from fedstream.murmur2 import partition
+    topic = node.topics.mailbox
+    parts = node._admin.partitions(topic)
+    javas = partition("java", parts)
+    stranger = next(k for k in ("y%d" % i for i in range(1000)) if partition(k, parts) != javas)
+    node._producer.produce(topic, key=stranger.encode(), value=b"\x00\x00\x00\x00\x01", partition=javas)
+    node._producer.flush(10)
+    c = Consumer({"bootstrap.servers": BOOTSTRAP, "group.id": "dlq-java-wrong-%d" % time.time(),
+                  "enable.auto.commit": False})
+    c.assign([TopicPartition(node.topics.dlq, p, 0) for p in range(node._admin.partitions(node.topics.dlq))])
+    found = None
+    deadline = time.time() + 30
+    while found is None and time.time() < deadline:
+        for r in c.consume(10, 1.0):
+            h = dict(r.headers() or []) if r.error() is None else {}
+            if r.error() is None and r.key() == stranger.encode() and h.get("fedstream.dlq.by") == b"java":
+                found = h["fedstream.dlq.reason"].decode()
+    c.close()
+    assert found is not None and found.startswith("WRONG_PARTITION"), found

@@ -134,6 +134,17 @@ final class Dispatcher {
     return true;
   }
 
+  /**
+   * Dead-letters a mailbox record that is not on its key's partition (a producer that does not
+   * partition by Kafka's murmur2, such as librdkafka's default): its destination's host reads
+   * another partition, so it would never be delivered, nor noticed.
+   */
+  void misplaced(TopicPartition tp, ConsumerRecord<String, byte[]> r, int expected) {
+    poison(tp, r, ErrorCode.REJECTED, "WRONG_PARTITION: key '" + io.fedstream.schemas.Limits.quote(r.key())
+        + "' is on partition " + r.partition() + " of " + r.topic() + ", but murmur2 of the key names partition "
+        + expected + "; producers must partition by Kafka's murmur2 (librdkafka: partitioner=murmur2_random)");
+  }
+
   private static boolean isChunk(ConsumerRecord<String, byte[]> r) {
     org.apache.kafka.common.header.Header h = r.headers().lastHeader(io.fedstream.schemas.RecordHeaders.KIND);
     return h != null && java.util.Arrays.equals(CHUNK_KIND, h.value());

@@ -309,7 +309,12 @@ final class MailboxPoller {
   private void handle(ConsumerRecords<String, byte[]> records) {
     long now = System.currentTimeMillis();
     for (TopicPartition tp : records.partitions()) {
+      boolean mailbox = tp.topic().equals(ctx.mailbox);
       for (ConsumerRecord<String, byte[]> r : records.records(tp)) {
+        if (mailbox && r.key() != null && partitionOf(r.key(), mailboxPartitions) != r.partition()) {
+          dispatcher.misplaced(tp, r, partitionOf(r.key(), mailboxPartitions));
+          continue;
+        }
         boolean handled;
         try {
           handled = dispatcher.handle(tp, r, now);
