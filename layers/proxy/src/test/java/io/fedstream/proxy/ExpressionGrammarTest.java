@@ -3,7 +3,7 @@ package io.fedstream.proxy;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.fedstream.node.NodeException;
-import io.fedstream.router.internal.Expression;
+import io.fedstream.protocol.Expression;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
