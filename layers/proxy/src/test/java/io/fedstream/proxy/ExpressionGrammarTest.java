@@ -33,7 +33,7 @@ class ExpressionGrammarTest {
     try {
       r.run();
       return true;
-    } catch (NodeException | io.fedstream.router.InvalidConditionException e) {
+    } catch (NodeException | io.fedstream.protocol.InvalidConditionException e) {
       return false;
     }
   }
