@@ -34,7 +34,7 @@ import picocli.CommandLine.Model.CommandSpec;
 /** {@code fedstream site add|remove ID}: a site's credentials on the secured platform. */
 @Command(name = "site", mixinStandardHelpOptions = true,
     description = "Manage the sites of the secured platform ('fedstream up --secure').",
-    subcommands = {SiteCommand.Add.class, SiteCommand.Remove.class})
+    subcommands = {SiteCommand.Add.class, SiteCommand.Remove.class, SiteCommand.Sync.class})
 final class SiteCommand implements Runnable {
 
   @Spec
@@ -202,6 +202,47 @@ final class SiteCommand implements Runnable {
       }
       spec.commandLine().getOut().println("Site " + site + " removed: its credentials and " + change.deleted()
           + " ACL(s) are gone.");
+      return 0;
+    }
+  }
+
+  /** {@code fedstream site sync}. */
+  @Command(name = "sync", mixinStandardHelpOptions = true,
+      description = {"Make the ACLs follow project membership: read the router's sites and projects and create or"
+          + " delete ACLs so that each site has exactly what its projects need (schemas/TOPICS.md).",
+          "With --watch, repeat every --interval until stopped."})
+  static final class Sync implements Callable<Integer> {
+    @Option(names = "--watch", description = "Keep syncing until stopped (Ctrl-C).")
+    boolean watch;
+
+    @Option(names = "--interval", paramLabel = "SECONDS", defaultValue = "5",
+        description = "Seconds between syncs with --watch (default: ${DEFAULT-VALUE}).")
+    int interval;
+
+    @Mixin
+    DataDirOption data;
+
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public Integer call() throws InterruptedException {
+      PlatformDir dir = data.dir();
+      var platform = securedPlatform(dir);
+      String ns = dir.readState().getProperty(PlatformDir.NAMESPACE, EmbeddedPlatform.DEFAULT_NAMESPACE);
+      Map<String, Object> settings = SecuredPlatform.adminSettings(platform.getKey().bootstrapServers(), platform.getValue());
+      io.fedstream.security.AclSync sync = new io.fedstream.security.AclSync(settings, platform.getKey().registryUrl(), ns);
+      try (Admin admin = Admin.create(settings)) {
+        do {
+          NamespaceAcls.Change c = sync.once(admin);
+          spec.commandLine().getOut().println("ACLs of namespace " + ns + ": " + c.created() + " created, "
+              + c.deleted() + " deleted.");
+          spec.commandLine().getOut().flush();
+          if (watch) {
+            TimeUnit.SECONDS.sleep(Math.max(1, interval)); // the sync's period, not a wait for a condition
+          }
+        } while (watch);
+      }
       return 0;
     }
   }

@@ -52,6 +52,8 @@ public final class EndToEnd implements Interceptor {
 
   /** Name of the empty sealed payload that signs a message without payloads. */
   public static final String SIGNATURE_PAYLOAD = "fedstream-signature";
+  /** Name of the sealed payload that carries a message's args when {@link #sealingArgs()} is on. */
+  public static final String ARGS_PAYLOAD = "fedstream-args";
 
   /** Where the public keys of the namespace's sites come from (the {@code Site} records). */
   public interface Directory {
@@ -75,10 +77,25 @@ public final class EndToEnd implements Interceptor {
 
   private final Sealer sealer;
   private final Directory directory;
+  private final boolean sealArgs;
 
-  private EndToEnd(SiteKeys keys, Directory directory) {
-    this.sealer = new Sealer(keys);
+  private EndToEnd(Sealer sealer, Directory directory, boolean sealArgs) {
+    this.sealer = sealer;
     this.directory = Objects.requireNonNull(directory, "directory");
+    this.sealArgs = sealArgs;
+  }
+
+  /**
+   * The same interceptor, also sealing the args of messages that have a destination (messages,
+   * requests, replies): they travel inside a sealed payload named {@value #ARGS_PAYLOAD} and the
+   * envelope's args are empty on the wire. Only for traffic where no router condition reads args
+   * (subscriptions and the register table see broadcasts and events, whose args stay clear).
+   * Receivers restore them whatever their own setting. Default: off.
+   *
+   * @return the interceptor with args sealing on
+   */
+  public EndToEnd sealingArgs() {
+    return new EndToEnd(sealer, directory, true);
   }
 
   /**
@@ -89,7 +106,7 @@ public final class EndToEnd implements Interceptor {
    * @return the interceptor; thread-safe
    */
   public static EndToEnd of(SiteKeys keys, Directory directory) {
-    return new EndToEnd(keys, directory);
+    return new EndToEnd(new Sealer(keys), directory, false);
   }
 
   @Override
@@ -111,8 +128,15 @@ public final class EndToEnd implements Interceptor {
             + " on " + topic + "; a secured namespace sends nothing in clear");
       }
     }
-    List<Payload> payloads = m.payloads().isEmpty() ? List.of(Payload.ofBytes(SIGNATURE_PAYLOAD, new byte[0])) : m.payloads();
+    List<Payload> payloads = new ArrayList<>(m.payloads());
     Message.Builder b = m.toBuilder().clearPayloads();
+    if (sealArgs && m.destination().isPresent() && !m.args().isEmpty()) {
+      payloads.add(Payload.ofBytes(ARGS_PAYLOAD, ArgsCodec.encode(m.args())));
+      b.clearArgs();
+    }
+    if (payloads.isEmpty()) {
+      payloads.add(Payload.ofBytes(SIGNATURE_PAYLOAD, new byte[0]));
+    }
     for (Payload p : payloads) {
       Identity id = identity(m, p.name());
       String type = sealedType(p);
@@ -143,7 +167,9 @@ public final class EndToEnd implements Interceptor {
         String[] type = innerType(p.contentType());
         if (p.inMemory()) {
           byte[] plain = sealer.open(id, p.bytes(), sender);
-          if (!p.name().equals(SIGNATURE_PAYLOAD)) {
+          if (p.name().equals(ARGS_PAYLOAD)) {
+            b.args(ArgsCodec.decode(plain));
+          } else if (!p.name().equals(SIGNATURE_PAYLOAD)) {
             b.payload(type[1] == null ? Payload.ofBytes(p.name(), type[0], plain)
                 : Payload.ofAvro(p.name(), Integer.parseInt(type[1]), plain));
           }

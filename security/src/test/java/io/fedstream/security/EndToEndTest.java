@@ -160,4 +160,17 @@ class EndToEndTest {
       assertArrayEquals(big, s.readAllBytes());
     }
   }
+
+  @Test
+  void sealedArgsLeaveTheEnvelopeEmptyAndComeBack() {
+    Message m = WireFields.sent(Message.builder().id("m-args").tag("t").to("bob")
+        .arg("secret", "MARKER-arg").arg("n", 7).arg("nested", java.util.Map.of("l", List.of(1.5, true, "x"))),
+        "alice", Instant.ofEpochMilli(5L)).build();
+    Message wire = run(EndToEnd.of(ALICE, DIR).sealingArgs(), Interceptor.Direction.OUTBOUND, "alice", m);
+    assertTrue(wire.args().isEmpty(), wire.args().toString());
+    assertEquals(List.of(EndToEnd.ARGS_PAYLOAD), wire.payloads().stream().map(Payload::name).toList());
+    Message got = run(EndToEnd.of(BOB, DIR), Interceptor.Direction.INBOUND, "bob", wire);
+    assertEquals(m.args(), got.args());
+    assertTrue(got.payloads().isEmpty());
+  }
 }

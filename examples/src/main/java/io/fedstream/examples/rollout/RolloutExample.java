@@ -86,15 +86,18 @@ public final class RolloutExample {
     List<Proxy> proxies = new ArrayList<>();
     List<Dist<Worker>> dists = new ArrayList<>();
     Map<String, Worker> local = new LinkedHashMap<>();
+    // one thread per joining component: each blocks until the others are there
+    java.util.concurrent.ExecutorService joining = java.util.concurrent.Executors.newCachedThreadPool();
     try {
       // Every component joins and waits for its expected peers, all at once.
       CompletableFuture<Proxy> masterJoin = CompletableFuture.supplyAsync(() -> Proxy.builder(config).group(GROUP)
-          .componentType("master").name("master").expectedPeers(Map.of("worker", workers)).joinDeadline(wait).join());
+          .componentType("master").name("master").expectedPeers(Map.of("worker", workers)).joinDeadline(wait).join(),
+          joining);
       List<CompletableFuture<Proxy>> workerJoins = new ArrayList<>();
       for (int i = 1; i <= workers; i++) {
         String name = "worker." + i;
         workerJoins.add(CompletableFuture.supplyAsync(() -> Proxy.builder(config).group(GROUP)
-            .componentType("worker").name(name).expectedPeers(Map.of("master", 1)).joinDeadline(wait).join()));
+            .componentType("worker").name(name).expectedPeers(Map.of("master", 1)).joinDeadline(wait).join(), joining));
       }
       Proxy master = masterJoin.get(wait.toMillis() * 2, TimeUnit.MILLISECONDS);
       proxies.add(master);
@@ -133,8 +136,11 @@ public final class RolloutExample {
         Message m = inbox.next();
         if (m.tag().equals("check_in")) {
           checkIns.add(m.source());
-          say("  [master] check_in from %s (NOTIFICATION session %s: %s on the master)", m.source(),
-              m.sessionId().substring(0, 8), master.session(m.sessionId()).map(Session::path).orElse("?"));
+          String sender = proxies.stream().filter(p -> p.name().equals(m.source())).findFirst()
+              .flatMap(p -> p.session(m.sessionId())).map(Session::path).orElse("?");
+          say("  [master] check_in from %s (NOTIFICATION session %s: %s on %s, %s on the master)", m.source(),
+              m.sessionId().substring(0, 8), sender, m.source(),
+              master.session(m.sessionId()).map(Session::path).orElse("?"));
         }
       }
 
@@ -166,6 +172,7 @@ public final class RolloutExample {
       local.forEach((n, w) -> rollouts.put(n, w.got()));
       return new Report(checkIns, percentTriggers, List.copyOf(mixed), rollouts, reply, stages);
     } finally {
+      joining.shutdown();
       dists.forEach(Dist::stop);
       for (int i = proxies.size() - 1; i >= 0; i--) {
         proxies.get(i).close();

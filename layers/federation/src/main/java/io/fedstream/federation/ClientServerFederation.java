@@ -30,7 +30,9 @@ import java.util.concurrent.atomic.AtomicReference;
  *
  * <p><b>What train does.</b> Checks the argument keys against each class's {@code train}
  * parameter names (every unknown and missing key named, before any node starts); creates the
- * nodes; waits until every node is present; calls each {@code train} on its own thread; and
+ * nodes; waits until every node is present (the nodes of this JVM are once their host has started;
+ * those of other processes are waited for, up to the start timeout); calls each {@code train} on
+ * its own thread; and
  * stops when the server's {@code train} returns ({@link TrainResult.Outcome#COMPLETED}), when
  * {@link #stop()} is called ({@code STOPPED}), when the deadline passes ({@code DEADLINE}), or
  * when a node fails (thrown as {@link FederationException} {@code NODE_FAILED} naming the node).

@@ -191,15 +191,25 @@ final class Inbox {
   /** What reaches receive() as a Flux, emitted on a bounded-elastic thread; completes when the proxy closes. */
   Flux<Message> flux() {
     return Flux.<Message>create(sink -> {
+      java.util.concurrent.Semaphore demand = new java.util.concurrent.Semaphore(0);
+      java.util.concurrent.atomic.AtomicBoolean unbounded = new java.util.concurrent.atomic.AtomicBoolean();
+      sink.onRequest(n -> {
+        if (n == Long.MAX_VALUE) {
+          unbounded.set(true);
+        }
+        demand.release((int) Math.min(n, 1 << 20));
+      });
       Disposable worker = Schedulers.boundedElastic().schedule(() -> {
         try {
           while (!sink.isCancelled()) {
-            if (sink.requestedFromDownstream() == 0) {
-              Thread.sleep(5); // no demand: wait for it (bounded pause, re-checked)
-              continue;
+            if (!unbounded.get() && !demand.tryAcquire(100, TimeUnit.MILLISECONDS)) {
+              continue; // no demand yet; re-check cancellation
             }
             Message m = received.poll(100, TimeUnit.MILLISECONDS);
             if (m == null) {
+              if (!unbounded.get()) {
+                demand.release();
+              }
               continue;
             }
             if (m == END) {

@@ -59,20 +59,26 @@ final class RouterFixture implements AutoCloseable {
 
   /** A master and workers named {@code <prefix>1..n}, joined together; the master first. */
   List<Proxy> farm(String group, String workerPrefix, int n) throws Exception {
+    // one thread per joining proxy: each blocks until the others are there
+    java.util.concurrent.ExecutorService joining = java.util.concurrent.Executors.newCachedThreadPool();
     CompletableFuture<Proxy> master = CompletableFuture.supplyAsync(() -> track(proxy(group, "master", "master-" + group)
-        .expectedPeers(Map.of("worker", n)).join()));
+        .expectedPeers(Map.of("worker", n)).join()), joining);
     List<CompletableFuture<Proxy>> workers = new ArrayList<>();
     for (int i = 1; i <= n; i++) {
       String name = workerPrefix + i;
       workers.add(CompletableFuture.supplyAsync(() -> track(proxy(group, "worker", name)
-          .expectedPeers(Map.of("master", 1)).join())));
+          .expectedPeers(Map.of("master", 1)).join()), joining));
     }
-    List<Proxy> all = new ArrayList<>();
-    all.add(master.get(2 * WAIT.toMillis(), TimeUnit.MILLISECONDS));
-    for (CompletableFuture<Proxy> w : workers) {
-      all.add(w.get(2 * WAIT.toMillis(), TimeUnit.MILLISECONDS));
+    try {
+      List<Proxy> all = new ArrayList<>();
+      all.add(master.get(2 * WAIT.toMillis(), TimeUnit.MILLISECONDS));
+      for (CompletableFuture<Proxy> w : workers) {
+        all.add(w.get(2 * WAIT.toMillis(), TimeUnit.MILLISECONDS));
+      }
+      return all;
+    } finally {
+      joining.shutdown();
     }
-    return all;
   }
 
   @Override

@@ -168,6 +168,10 @@ public final class RoleNode implements AutoCloseable {
     if (roles.putIfAbsent(n, d) != null) {
       throw new IllegalArgumentException("Node '" + id() + "' already has a role named '" + n + "'.");
     }
+    if (node.spec().roles().stream().noneMatch(r -> Names.of(r).equals(n))) {
+      org.slf4j.LoggerFactory.getLogger(RoleNode.class).warn("node {}: role '{}' is deployed but not in the node's"
+          + " NodeSpec roles, so its heartbeats do not announce it", id(), n);
+    }
     try {
       d.start();
     } catch (RuntimeException e) {

@@ -3,7 +3,6 @@ package io.fedstream.roles;
 import io.fedstream.node.EventSubscription;
 import io.fedstream.node.Message;
 import io.fedstream.node.NodeException;
-import io.fedstream.schemas.RoutedRecords;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -24,6 +23,9 @@ import reactor.core.publisher.Sinks;
 final class RoleSubscriptions implements RoleNode.RelationshipListener {
 
   private static final Logger LOG = LoggerFactory.getLogger(RoleSubscriptions.class);
+  /** Attributes the router sets on a routed event (the topic contract, schemas/TOPICS.md). */
+  private static final String ATTR_INSTANCE = "fedstream.instance";
+  private static final String ATTR_ROLE = "fedstream.role";
 
   /** One automatic subscription: its handler, and the instances it is subscribed to now. */
   private static final class Auto {
@@ -78,8 +80,8 @@ final class RoleSubscriptions implements RoleNode.RelationshipListener {
   }
 
   private void deliver(EventListener listener, Message m) {
-    String instance = m.attributes().getOrDefault(RoutedRecords.ATTR_INSTANCE, m.source());
-    String role = m.attributes().getOrDefault(RoutedRecords.ATTR_ROLE, "unknown");
+    String instance = m.attributes().getOrDefault(ATTR_INSTANCE, m.source());
+    String role = m.attributes().getOrDefault(ATTR_ROLE, "unknown");
     try {
       listener.onEvent(new RoleInstanceId(instance, role), Args.from(m.args()), Payloads.from(m.payloads()));
     } catch (RuntimeException e) {
