@@ -11,6 +11,7 @@ import java.io.InputStream;
 import java.io.StringReader;
 import java.nio.file.Path;
 import java.util.HashSet;
+import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
@@ -72,6 +73,19 @@ class ServerPropertiesTest {
     assertEquals(1, voters.size(), "all three name the same voters");
     assertEquals(3, listeners.size(), "each has its own ports");
     assertEquals(3, nodeIds.size());
+  }
+
+  @Test
+  void theSharedSettingsAreTheTemplatesWithoutItsPerBrokerOnes() throws Exception {
+    Map<String, String> shared = BrokerSettings.shared();
+    Properties template = resource("server.properties");
+    assertEquals(template.getProperty("message.max.bytes"), shared.get("message.max.bytes"));
+    assertEquals("false", shared.get("auto.create.topics.enable"));
+    assertTrue(!shared.containsKey("listeners") && !shared.containsKey("node.id") && !shared.containsKey("log.dirs"));
+    shared.values().forEach(v -> assertTrue(!v.contains("@"), "no placeholder: " + v));
+    Properties asProps = new Properties();
+    asProps.putAll(shared);
+    assertFitsChunks(asProps);
   }
 
   private static void assertFitsChunks(Properties p) {

@@ -1,13 +1,14 @@
 package io.fedstream.router;
 
+import io.fedstream.protocol.InvalidConditionException;
 import io.fedstream.schemas.RoutedRecords;
 import io.fedstream.avro.ConditionalEvent;
 import io.fedstream.avro.Envelope;
 import io.fedstream.avro.Payload;
 import io.fedstream.avro.Subscription;
 import io.fedstream.avro.SubscriptionMode;
-import io.fedstream.router.internal.Condition;
-import io.fedstream.router.internal.Expression;
+import io.fedstream.protocol.Condition;
+import io.fedstream.protocol.Expression;
 import io.fedstream.schemas.Topics;
 import java.nio.ByteBuffer;
 import java.time.Instant;

@@ -140,12 +140,21 @@ final class ItClients implements AutoCloseable {
     while (!done.test(into) && System.nanoTime() < end) {
       for (ConsumerRecord<String, byte[]> r : c.poll(Duration.ofMillis(200))) {
         if (r.value() != null) {
-          into.add(envelopes.decode(topic, r.value()));
+          Envelope e = envelopes.decode(topic, r.value());
+          // the router's acknowledgements of accepted subscriptions are set apart from deliveries
+          if (Harness.isAcknowledgement(e)) {
+            acknowledged.add(e);
+          } else {
+            into.add(e);
+          }
         }
       }
     }
     return into;
   }
+
+  /** The acknowledgements of accepted subscriptions {@link #readEnvelopes} has read, in order. */
+  final List<Envelope> acknowledged = new java.util.concurrent.CopyOnWriteArrayList<>();
 
   /** Like {@link #readEnvelopes} but keeps only TRIGGER envelopes. */
   List<Envelope> readTriggers(KafkaConsumer<String, byte[]> c, Duration timeout,

@@ -106,6 +106,10 @@ class SubscriptionsIT {
             "ONCE fired already, sub-gt unsubscribed");
         assertEquals(m4.getMessageId(), got.get(0).getMessageId());
         assertTrue(onceTombstoneWritten(c, once.getSubscriptionId()));
+        // every accepted subscription was acknowledged to its subscriber; the rejected one was not
+        List<String> acked = c.acknowledged.stream().map(Envelope::getInReplyTo).toList();
+        assertTrue(acked.contains(gt.getSubscriptionId()) && acked.contains(once.getSubscriptionId()), acked.toString());
+        assertTrue(!acked.contains(bad.getSubscriptionId()), acked.toString());
       }
     }
   }

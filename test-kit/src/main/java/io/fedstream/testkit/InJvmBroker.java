@@ -1,13 +1,15 @@
 package io.fedstream.testkit;
 
+import io.fedstream.platform.BrokerSettings;
 import java.io.PrintStream;
 import org.apache.kafka.common.test.KafkaClusterTestKit;
 import org.apache.kafka.common.test.TestKitNodes;
 
 /**
  * Starts a real single-node KRaft broker (combined broker and controller) inside this JVM, on
- * 127.0.0.1 and an OS-picked port, with FedStream's broker settings: no implicit topic creation,
- * 4 MiB records, single-replica internal topics, no initial rebalance delay. The test-kit's
+ * 127.0.0.1 and an OS-picked port, with FedStream's broker settings ({@link BrokerSettings}, the
+ * same as the embedded broker's): no implicit topic creation, the record limit, single-replica
+ * internal topics, no initial rebalance delay. The test-kit's
  * {@link Platform} and the benchmarks both run on it.
  */
 public final class InJvmBroker {
@@ -23,23 +25,15 @@ public final class InJvmBroker {
    */
   public static KafkaClusterTestKit start() {
     try {
-      KafkaClusterTestKit cluster = new KafkaClusterTestKit.Builder(new TestKitNodes.Builder()
+      KafkaClusterTestKit.Builder builder = new KafkaClusterTestKit.Builder(new TestKitNodes.Builder()
           .setCombined(true)
           .setNumBrokerNodes(1)
           .setNumControllerNodes(1)
-          .build())
-          // Topics are created by FedStream with the contract's settings, never implicitly.
-          .setConfigProp("auto.create.topics.enable", "false")
-          .setConfigProp("message.max.bytes", "4194304")
-          .setConfigProp("group.initial.rebalance.delay.ms", "0")
-          .setConfigProp("offsets.topic.replication.factor", "1")
-          .setConfigProp("offsets.topic.num.partitions", "10")
-          .setConfigProp("transaction.state.log.replication.factor", "1")
-          .setConfigProp("transaction.state.log.min.isr", "1")
-          .setConfigProp("transaction.state.log.num.partitions", "10")
-          .setConfigProp("share.coordinator.state.topic.replication.factor", "1")
-          .setConfigProp("share.coordinator.state.topic.min.isr", "1")
-          .build();
+          .build());
+      // The one source of FedStream's broker settings (broker-config's server.properties):
+      // no implicit topic creation, the record limit, single-replica internal topics ...
+      BrokerSettings.shared().forEach(builder::setConfigProp);
+      KafkaClusterTestKit cluster = builder.build();
       // format() prints to standard output, which benchmark figures and test reports own.
       PrintStream stdout = System.out;
       System.setOut(System.err);

@@ -3,7 +3,7 @@ package io.fedstream.proxy;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.fedstream.node.NodeException;
-import io.fedstream.router.internal.Expression;
+import io.fedstream.protocol.Expression;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -33,7 +33,7 @@ class ExpressionGrammarTest {
     try {
       r.run();
       return true;
-    } catch (NodeException | io.fedstream.router.InvalidConditionException e) {
+    } catch (NodeException | io.fedstream.protocol.InvalidConditionException e) {
       return false;
     }
   }

@@ -1,5 +1,7 @@
 package io.fedstream.router.internal;
 
+import io.fedstream.protocol.Condition;
+import io.fedstream.protocol.Values;
 import io.fedstream.schemas.RoutedRecords;
 import io.fedstream.avro.Envelope;
 import io.fedstream.avro.Kind;

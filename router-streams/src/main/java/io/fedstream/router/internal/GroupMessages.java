@@ -1,5 +1,6 @@
 package io.fedstream.router.internal;
 
+import io.fedstream.protocol.Expression;
 import io.fedstream.avro.LivenessState;
 import io.fedstream.schemas.Topics;
 import java.util.ArrayList;

@@ -1,5 +1,6 @@
 package io.fedstream.router.internal;
 
+import io.fedstream.protocol.Expression;
 import io.fedstream.schemas.RoutedRecords;
 import io.fedstream.avro.ConditionalEvent;
 import io.fedstream.avro.Envelope;

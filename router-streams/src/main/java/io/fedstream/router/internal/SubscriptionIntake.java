@@ -3,7 +3,7 @@ package io.fedstream.router.internal;
 import io.fedstream.schemas.RoutedRecords;
 import io.fedstream.avro.ErrorCode;
 import io.fedstream.avro.Subscription;
-import io.fedstream.router.InvalidConditionException;
+import io.fedstream.protocol.InvalidConditionException;
 import io.fedstream.router.RouterContract;
 import io.fedstream.schemas.Limits;
 import org.apache.kafka.streams.processor.api.ProcessorContext;

@@ -1,5 +1,7 @@
 package io.fedstream.router.internal;
 
+import io.fedstream.protocol.Expression;
+import io.fedstream.protocol.Condition;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
@@ -10,7 +12,7 @@ import io.fedstream.avro.Payload;
 import io.fedstream.avro.Subscription;
 import io.fedstream.avro.SubscriptionMode;
 import io.fedstream.avro.Value;
-import io.fedstream.router.InvalidConditionException;
+import io.fedstream.protocol.InvalidConditionException;
 import io.fedstream.schemas.Limits;
 import io.fedstream.schemas.wire.AvroWire;
 import io.fedstream.schemas.wire.SchemaRegistryClient;

@@ -1,4 +1,4 @@
-package io.fedstream.router.internal;
+package io.fedstream.protocol;
 
 import io.fedstream.avro.Value;
 import java.nio.ByteBuffer;
@@ -12,21 +12,21 @@ import java.util.Map;
  * maps element by element. Nothing here throws on a type mismatch: values of different types are
  * simply not equal and not ordered.
  */
-final class Values {
+public final class Values {
 
   private Values() {
   }
 
   /** Unwraps a {@code Value} (or a raw object) to the plain Java object inside. */
-  static Object plain(Object o) {
+  public static Object plain(Object o) {
     return o instanceof Value v ? v.getV() : o;
   }
 
-  static boolean isNumber(Object o) {
+  public static boolean isNumber(Object o) {
     return o instanceof Long || o instanceof Double || o instanceof Integer || o instanceof Float;
   }
 
-  static boolean isString(Object o) {
+  public static boolean isString(Object o) {
     return o instanceof CharSequence;
   }
 
@@ -35,7 +35,7 @@ final class Values {
    * numbers, strings and booleans (a double with an integral value keys as that long); null for
    * anything else, which is then not indexed.
    */
-  static Object indexKey(Object o) {
+  public static Object indexKey(Object o) {
     o = plain(o);
     // Numbers that compare equal must key equal: exact longs while doubles are exact (2^53),
     // doubles beyond (where same() compares as doubles anyway).
@@ -63,7 +63,7 @@ final class Values {
   }
 
   /** Deep JSON-style equality of two unwrapped or wrapped values. */
-  static boolean same(Object a, Object b) {
+  public static boolean same(Object a, Object b) {
     a = plain(a);
     b = plain(b);
     if (a == null || b == null) {
@@ -123,7 +123,7 @@ final class Values {
    *
    * @return negative, zero or positive; {@code null} when the two cannot be ordered
    */
-  static Integer order(Object a, Object b) {
+  public static Integer order(Object a, Object b) {
     a = plain(a);
     b = plain(b);
     if (isNumber(a) && isNumber(b)) {
@@ -136,7 +136,7 @@ final class Values {
   }
 
   /** {@code container} is a list holding {@code item}, a string holding it, or a map keyed by it. */
-  static boolean contains(Object container, Object item) {
+  public static boolean contains(Object container, Object item) {
     container = plain(container);
     item = plain(item);
     if (container instanceof List<?> list) {

@@ -1,7 +1,6 @@
-package io.fedstream.router.internal;
+package io.fedstream.protocol;
 
 import io.fedstream.avro.Value;
-import io.fedstream.router.InvalidConditionException;
 import io.fedstream.schemas.Limits;
 import java.util.ArrayList;
 import java.util.List;

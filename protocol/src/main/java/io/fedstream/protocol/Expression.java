@@ -1,6 +1,5 @@
-package io.fedstream.router.internal;
+package io.fedstream.protocol;
 
-import io.fedstream.router.InvalidConditionException;
 import io.fedstream.schemas.Limits;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -27,12 +26,12 @@ public final class Expression {
   public record Unit(int index, String source, String tag, int amount, boolean percent) {
 
     /** Whether this unit's tag matches a message tag. */
-    boolean tagMatches(String messageTag) {
+    public boolean tagMatches(String messageTag) {
       return "*".equals(tag) || tag.equals(messageTag);
     }
 
     /** How specific this unit's source is for a message source; -1 when it does not match. */
-    int sourceSpecificity(String messageSource) {
+    public int sourceSpecificity(String messageSource) {
       if ("*".equals(source)) {
         return 0;
       }

@@ -1,11 +1,10 @@
-package io.fedstream.router.internal;
+package io.fedstream.protocol;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.fedstream.router.InvalidConditionException;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 

@@ -1,4 +1,4 @@
-package io.fedstream.router.internal;
+package io.fedstream.protocol;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.fedstream.avro.ErrorCode;
 import io.fedstream.avro.Value;
-import io.fedstream.router.InvalidConditionException;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
