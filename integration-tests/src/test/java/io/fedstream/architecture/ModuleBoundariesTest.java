@@ -75,6 +75,9 @@ class ModuleBoundariesTest {
     noClasses().that().resideInAnyPackage("io.fedstream.schemas..", "io.fedstream.avro..")
         .should().dependOnClassesThat().resideInAnyPackage("io.fedstream.node..", "io.fedstream.router..")
         .check(classes);
+    noClasses().that().resideInAPackage("io.fedstream.protocol..")
+        .should().dependOnClassesThat().resideInAnyPackage("io.fedstream.node..", "io.fedstream.router..")
+        .because("the protocol module sits below the SDK and the router").check(classes);
     noClasses().that().resideInAPackage("io.fedstream.router..")
         .should().dependOnClassesThat().resideInAnyPackage("io.fedstream.node..", "io.fedstream.launcher..",
             "io.fedstream.examples..")

@@ -304,7 +304,8 @@ public interface Node extends AutoCloseable {
    *     parentheses, e.g. {@code "(w:update:2 AND m:update:1) OR s:*:50%"}
    * @param handlerId the handler the registration is bound to; the trigger's tag
    * @return the triggers; fails with {@link NodeException.InvalidConditionException} when the
-   *     router cannot parse the expression, {@link ErrorCode#UNAVAILABLE} when the record cannot be
+   *     expression does not parse (checked here with the router's own grammar, before anything is
+   *     written, and by the router), {@link ErrorCode#UNAVAILABLE} when the record cannot be
    *     written
    * @throws IllegalArgumentException if the expression or handler id is blank
    */

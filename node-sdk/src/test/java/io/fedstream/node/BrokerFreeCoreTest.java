@@ -181,4 +181,14 @@ class BrokerFreeCoreTest {
     enc.flush();
     return out.toByteArray();
   }
+
+  @Test
+  void aBadExpressionIsRefusedBeforeAnythingIsWritten() {
+    try (Node a = MockNodes.start(kafka, "a")) {
+      Throwable e = a.register("w:update AND", "h").then(Mono.<Throwable>empty()).onErrorResume(Mono::just)
+          .block(MockNodes.WAIT);
+      assertInstanceOf(NodeException.InvalidConditionException.class, e);
+      assertTrue(kafka.records(Topics.conditionalEvents("t")).isEmpty(), "no registration record was written");
+    }
+  }
 }

@@ -4,6 +4,7 @@ import io.fedstream.avro.ConditionalEvent;
 import io.fedstream.avro.Envelope;
 import io.fedstream.node.EventSubscription;
 import io.fedstream.node.Message;
+import io.fedstream.node.NodeException;
 import io.fedstream.node.Payload;
 import io.fedstream.node.Trigger;
 import io.fedstream.schemas.RoutedRecords;
@@ -109,6 +110,11 @@ final class RouterLink {
     }
     if (handlerId == null || handlerId.isBlank()) {
       throw new IllegalArgumentException("Handler id required.");
+    }
+    try {
+      io.fedstream.protocol.Expression.parse(expression); // the router's grammar: refuse before sending
+    } catch (io.fedstream.protocol.InvalidConditionException e) {
+      return Flux.error(new NodeException.InvalidConditionException(e.getMessage()));
     }
     String topic = Topics.conditionalEvents(ctx.namespace);
     return Flux.defer(() -> {
