@@ -175,6 +175,33 @@ public final class Expression {
     return false;
   }
 
+  /**
+   * Walks the expression's AND / OR structure bottom-up, e.g. to copy it into another form.
+   *
+   * @param unit maps a unit event
+   * @param and combines the results of an AND's parts (two or more, in written order)
+   * @param or combines the results of an OR's parts (two or more, in written order)
+   * @param <R> the result type
+   * @return the result for the whole expression
+   */
+  public <R> R fold(java.util.function.Function<Unit, R> unit, java.util.function.Function<List<R>, R> and,
+      java.util.function.Function<List<R>, R> or) {
+    return fold(root, unit, and, or);
+  }
+
+  private static <R> R fold(Node n, java.util.function.Function<Unit, R> unit,
+      java.util.function.Function<List<R>, R> and, java.util.function.Function<List<R>, R> or) {
+    if (n instanceof UnitNode u) {
+      return unit.apply(u.unit());
+    }
+    List<Node> parts = n instanceof And a ? a.parts() : ((Or) n).parts();
+    List<R> out = new ArrayList<>(parts.size());
+    for (Node p : parts) {
+      out.add(fold(p, unit, and, or));
+    }
+    return n instanceof And ? and.apply(out) : or.apply(out);
+  }
+
   @Override
   public String toString() {
     return text;

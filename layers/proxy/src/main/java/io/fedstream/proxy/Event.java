@@ -1,5 +1,6 @@
 package io.fedstream.proxy;
 
+import io.fedstream.node.RegisterExpression;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -39,7 +40,10 @@ public final class Event {
 
   /** One unit event, e.g. {@code "worker:update:60%"}. */
   public static Event of(String unit) {
-    ExpressionGrammar.unit(unit);
+    RegisterExpression e = RegisterExpression.parse(unit);
+    if (e.combined() || unit.contains("(") || unit.trim().contains(" ")) {
+      throw invalid("'" + unit + "' is not one unit event source:tag:amount");
+    }
     return new Event(unit.trim(), false);
   }
 
@@ -77,8 +81,7 @@ public final class Event {
 
   /** Any expression text in the register table's grammar, e.g. {@code "(a:x:1 AND b:x:2) OR c:x:50%"}. */
   public static Event parse(String expression) {
-    List<ExpressionGrammar.Unit> units = ExpressionGrammar.parse(expression);
-    return new Event(expression.trim(), units.size() > 1);
+    return new Event(expression.trim(), RegisterExpression.parse(expression).combined());
   }
 
   private static Event combine(String op, Object... parts) {
@@ -98,7 +101,7 @@ public final class Event {
       texts.add(e.combined ? "(" + e.expression + ")" : e.expression);
     }
     String text = String.join(" " + op + " ", texts);
-    ExpressionGrammar.parse(text);
+    RegisterExpression.parse(text);
     return new Event(text, true);
   }
 
@@ -111,8 +114,8 @@ public final class Event {
     return expression;
   }
 
-  List<ExpressionGrammar.Unit> units() {
-    return ExpressionGrammar.parse(expression);
+  List<RegisterExpression.Unit> units() {
+    return RegisterExpression.parse(expression).units();
   }
 
   @Override

@@ -1,6 +1,7 @@
 package io.fedstream.proxy;
 
 import io.fedstream.node.NodeException;
+import io.fedstream.node.RegisterExpression;
 import io.fedstream.node.Trigger;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -49,7 +50,7 @@ public final class RegisterTable<T> implements AutoCloseable {
 
   private final class Registration {
     final Event event;
-    final List<ExpressionGrammar.Unit> units;
+    final List<RegisterExpression.Unit> units;
     final Handler<? super T> handler;
     final String handlerId;
     final CountDownLatch probe;
@@ -155,7 +156,7 @@ public final class RegisterTable<T> implements AutoCloseable {
   /** Whether a registration of this table will gather this message (tag and source match a unit). */
   boolean gathers(Message m) {
     for (Registration r : registrations) {
-      for (ExpressionGrammar.Unit u : r.units) {
+      for (RegisterExpression.Unit u : r.units) {
         if (u.tagMatches(m.tag()) && sourceMatches(u.source(), m.source())) {
           return true;
         }

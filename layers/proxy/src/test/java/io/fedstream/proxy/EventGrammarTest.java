@@ -7,8 +7,8 @@ import io.fedstream.protocol.Expression;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
-/** The proxy checks events with the router's grammar: both accept and refuse the same texts. */
-class ExpressionGrammarTest {
+/** The proxy checks events with the router's grammar (through the SDK): both accept and refuse the same texts. */
+class EventGrammarTest {
 
   static final List<String> TEXTS = List.of(
       "worker:update:3", "worker:update:60%", "*:*:1", "w:x:100%", "w:x:101%", "w:x:0", "w:x:0%", "w:x:1234567890",
@@ -18,13 +18,13 @@ class ExpressionGrammarTest {
       "a:b:1 AND OR c:d:1", "a:b:1 OR OR", "", "   ", "w.1:update:2", "w-1:up_date:2", "a:b:c:1", "a(b:c:1");
 
   @Test
-  void acceptsExactlyWhatTheRoutersParserAccepts() {
+  void eventsAcceptExactlyWhatTheRoutersParserAccepts() {
     for (String t : TEXTS) {
       boolean router = accepts(() -> Expression.parse(t));
-      boolean proxy = accepts(() -> ExpressionGrammar.parse(t));
+      boolean proxy = accepts(() -> Event.parse(t));
       assertEquals(router, proxy, "'" + t + "': router " + (router ? "accepts" : "refuses"));
       if (router) {
-        assertEquals(Expression.parse(t).units().size(), ExpressionGrammar.parse(t).size(), t);
+        assertEquals(Expression.parse(t).units().size(), Event.parse(t).units().size(), t);
       }
     }
   }
@@ -33,7 +33,7 @@ class ExpressionGrammarTest {
     try {
       r.run();
       return true;
-    } catch (NodeException | io.fedstream.protocol.InvalidConditionException e) {
+    } catch (NodeException.InvalidConditionException | io.fedstream.protocol.InvalidConditionException e) {
       return false;
     }
   }
