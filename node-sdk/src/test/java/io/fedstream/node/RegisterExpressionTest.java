@@ -29,7 +29,7 @@ class RegisterExpressionTest {
         NodeException.InvalidConditionException ours =
             assertThrows(NodeException.InvalidConditionException.class, () -> RegisterExpression.parse(t), t);
         assertEquals(ErrorCode.INVALID_CONDITION, ours.errorCode(), t);
-        assertEquals(e.getMessage(), ours.getMessage(), t);
+        assertEquals(e.getMessage(), ours.reason(), t);
         continue;
       }
       RegisterExpression ours = RegisterExpression.parse(t);
