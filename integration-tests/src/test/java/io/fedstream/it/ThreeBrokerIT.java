@@ -126,11 +126,83 @@ class ThreeBrokerIT {
           assertEquals(1, got.size());
           assertArrayEquals(big, got.get(0).value(), "the record came back whole");
         }
+        killOneUnderLoad(admin, bootstrap, brokers, root);
       }
     } finally {
       brokers.parallelStream().forEach(b -> ChildJvm.stop(b.toHandle(), Duration.ofSeconds(30)));
       Cli.killAll(root);
     }
+  }
+
+  /**
+   * R2 of the fault suite: a producer set as the SDK's (acks=all, idempotent) sends about 500
+   * records a second to a partition replicated three times; its leader is killed with kill -9
+   * mid-stream. No acknowledged record may be lost, and acknowledgements must resume within a
+   * bound (the longest gap between two is printed and documented in docs/reliability.md).
+   */
+  private static void killOneUnderLoad(Admin admin, String bootstrap, List<Process> brokers, Path root)
+      throws Exception {
+    String topic = "three.load";
+    admin.createTopics(List.of(new NewTopic(topic, 1, (short) 3).configs(TopicSettings.MAILBOX.configs())))
+        .all().get(60, TimeUnit.SECONDS);
+    int leader = admin.describeTopics(List.of(topic)).allTopicNames().get(30, TimeUnit.SECONDS).get(topic)
+        .partitions().get(0).leader().id();
+    Map<String, Object> pc = Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap, ProducerConfig.ACKS_CONFIG, "all",
+        ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true, ProducerConfig.LINGER_MS_CONFIG, 5,
+        ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, 5_000, ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, 60_000);
+    java.util.Set<Integer> acked = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    java.util.concurrent.atomic.AtomicInteger failed = new java.util.concurrent.atomic.AtomicInteger();
+    java.util.concurrent.atomic.AtomicLong lastAck = new java.util.concurrent.atomic.AtomicLong(System.nanoTime());
+    java.util.concurrent.atomic.AtomicLong longestGap = new java.util.concurrent.atomic.AtomicLong();
+    int total = 3_000;
+    long killedAt = 0;
+    try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(pc, new ByteArraySerializer(), new ByteArraySerializer())) {
+      long start = System.nanoTime();
+      for (int i = 0; i < total; i++) {
+        long due = start + i * 2_000_000L; // 500 a second
+        long wait = due - System.nanoTime();
+        if (wait > 0) {
+          Thread.sleep(wait / 1_000_000, (int) (wait % 1_000_000)); // the pacing of a fixed-rate load
+        }
+        if (i == total / 3) {
+          brokers.get(leader - 1).destroyForcibly(); // node.id n is broker-n
+          killedAt = System.nanoTime();
+        }
+        int seq = i;
+        producer.send(new ProducerRecord<>(topic, 0, null, java.nio.ByteBuffer.allocate(4).putInt(seq).array()),
+            (md, e) -> {
+              if (e != null) {
+                failed.incrementAndGet();
+                return;
+              }
+              acked.add(seq);
+              long now = System.nanoTime();
+              long gap = now - lastAck.getAndSet(now);
+              longestGap.accumulateAndGet(gap, Math::max);
+            });
+      }
+      producer.flush();
+    }
+    java.util.Set<Integer> read = new java.util.HashSet<>();
+    Map<String, Object> cc = Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+    try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(cc, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+      TopicPartition p0 = new TopicPartition(topic, 0);
+      consumer.assign(List.of(p0));
+      consumer.seekToBeginning(List.of(p0));
+      long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+      while (!read.containsAll(acked) && System.nanoTime() < until) {
+        consumer.poll(Duration.ofMillis(500)).forEach(r -> read.add(java.nio.ByteBuffer.wrap(r.value()).getInt()));
+      }
+    }
+    java.util.Set<Integer> lost = new java.util.TreeSet<>(acked);
+    lost.removeAll(read);
+    System.out.printf("three brokers, leader %d killed after %d of %d records: %d acknowledged, %d failed, %d lost;"
+        + " longest gap between acknowledgements %d ms%n", leader, total / 3, total, acked.size(), failed.get(),
+        lost.size(), TimeUnit.NANOSECONDS.toMillis(longestGap.get()));
+    assertTrue(killedAt > 0);
+    assertEquals(java.util.Set.of(), lost, "acknowledged records lost");
+    assertEquals(0, failed.get(), "with two replicas left in sync every record is acknowledged");
+    assertTrue(TimeUnit.NANOSECONDS.toSeconds(longestGap.get()) < 30, "acknowledgements resumed within 30 s; see " + root);
   }
 
   private static ChildJvm jvm(String main, Path log, String... args) throws Exception {

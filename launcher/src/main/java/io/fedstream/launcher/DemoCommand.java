@@ -19,7 +19,8 @@ import picocli.CommandLine.Model.CommandSpec;
         + " 'fedstream demo --list' lists them.",
         "Without --bootstrap/--registry a demo uses the embedded platform of --data-dir, starting it first if it is"
         + " not running and stopping what it started at the end."},
-    subcommands = {FedAvgDemo.class, MessagingDemo.class, ConnectionDemo.class, RolloutDemo.class, RolesDemo.class})
+    subcommands = {FedAvgDemo.class, MessagingDemo.class, ConnectionDemo.class, RolloutDemo.class, RolesDemo.class,
+        ProjectDemo.class})
 final class DemoCommand implements Callable<Integer> {
 
   /** The demo that {@code fedstream demo} runs without a name. */

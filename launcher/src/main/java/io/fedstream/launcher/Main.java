@@ -14,7 +14,8 @@ import picocli.CommandLine.Command;
 @Command(name = "fedstream", mixinStandardHelpOptions = true, version = "fedstream 0.1.0",
     description = "Messaging for distributed and federated machine learning on Apache Kafka.",
     subcommands = {UpCommand.class, DownCommand.class, StatusCommand.class, DemoCommand.class, NodeCommand.class,
-        BenchCommand.class, SiteCommand.class, CommandLine.HelpCommand.class})
+        BenchCommand.class, SiteCommand.class, ProjectViews.Sites.class, ProjectViews.Projects.class,
+        ProjectViews.Runs.class, ProjectViews.Logs.class, CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
 
   static {

@@ -147,13 +147,13 @@ final class Commands {
     Set<String> names = new HashSet<>();
     List<TaskSpec> tasks = new ArrayList<>();
     for (TaskSpec t : c.getTasks()) {
-      if (blankToNull(t.getName()) == null || blankToNull(t.getType()) == null) {
+      if (blankToNull(t.getName()) == null || blankToNull(t.getTaskType()) == null) {
         throw new Reject(ErrorCode.CALLER, "MALFORMED_TASK", "every task needs a name and a type");
       }
       if (!names.add(t.getName())) {
         throw new Reject(ErrorCode.CALLER, "MALFORMED_TASK", "two tasks are named '" + t.getName() + "'");
       }
-      tasks.add(new TaskSpec(t.getName(), t.getType(), object(t.getName(), t.getParametersJson()).toString()));
+      tasks.add(new TaskSpec(t.getName(), t.getTaskType(), object(t.getName(), t.getParametersJson()).toString()));
     }
     java.time.Instant now = tx.at();
     tx.put(Project.newBuilder().setProjectId(id)
@@ -227,7 +227,7 @@ final class Commands {
       if (o != null) {
         params.setAll(o);
       }
-      tasks.add(new TaskSpec(t.getName(), t.getType(), params.toString()));
+      tasks.add(new TaskSpec(t.getName(), t.getTaskType(), params.toString()));
     }
     if (!overrides.isEmpty()) {
       throw new Reject(ErrorCode.CALLER, "UNKNOWN_TASK", "project '" + p.getProjectId()

@@ -57,6 +57,8 @@ final class ProjectsProcessor implements Processor<String, byte[], String, Emit>
   private Tx.Stores stores;
   private KeyValueStore<String, byte[]> commands;
   private KeyValueStore<String, byte[]> seen;
+  /** When this task started: a site's silence counts from here at the earliest (a router outage is not the site's). */
+  private long startedAt;
 
   ProjectsProcessor(ProjectsSettings settings, Codec codec, TopicMaker maker) {
     this.settings = settings;
@@ -72,6 +74,7 @@ final class ProjectsProcessor implements Processor<String, byte[], String, Emit>
         context.getStateStore(PROJECTS), context.getStateStore(RUNS));
     this.commands = context.getStateStore(COMMANDS);
     this.seen = context.getStateStore(SEEN);
+    this.startedAt = context.currentSystemTimeMs();
     context.schedule(Duration.ofMillis(settings.checkIntervalMs()), PunctuationType.WALL_CLOCK_TIME,
         this::check);
   }
@@ -186,7 +189,7 @@ final class ProjectsProcessor implements Processor<String, byte[], String, Emit>
         it.forEachRemaining(all::add);
       }
       for (KeyValue<String, byte[]> kv : all) {
-        long last = ByteBuffer.wrap(kv.value).getLong();
+        long last = Math.max(ByteBuffer.wrap(kv.value).getLong(), startedAt);
         Site s = tx.site(kv.key);
         if (s != null && s.getStatus() == SiteStatus.CONNECTED && now - last > settings.siteTimeoutMs()) {
           tx.put(Site.newBuilder(s).setStatus(SiteStatus.DISCONNECTED)

@@ -145,6 +145,7 @@ final class Tx {
       stores.runs().put(r.getRunId(), b);
       records.add(new Record<>(r.getRunId(), new Emit(Topics.runs(ns), b), now));
     });
+    records.forEach(r -> topics.add(r.value().topic()));
     if (!topics.isEmpty()) {
       stores.maker().ensure(topics.stream().distinct().toList());
     }
