@@ -1,6 +1,7 @@
 """Topic names and settings of the contract (``schemas/TOPICS.md``), and topic creation."""
 
 import re
+import time
 
 from confluent_kafka.admin import AdminClient, NewTopic
 
@@ -79,12 +80,16 @@ class Admin:
             except Exception as e:  # TOPIC_ALREADY_EXISTS when another node won the race
                 if "TOPIC_ALREADY_EXISTS" not in str(e) and "already exists" not in str(e):
                     raise UnavailableError("cannot create topic %s: %s" % (topic, e)) from None
-            for _ in range(50):
+            # A new topic's partitions get leaders within moments; under load it takes longer.
+            deadline = time.time() + max(timeout, 30.0)
+            while True:
                 md = self.client.list_topics(topic=topic, timeout=timeout)
                 t = md.topics.get(topic)
                 if t is not None and t.error is None and t.partitions:
                     break
-            else:
-                raise UnavailableError("topic %s has no partitions after creation" % topic)
+                if time.time() >= deadline:
+                    raise UnavailableError("topic %s has no partitions %.0f s after creation" % (
+                        topic, max(timeout, 30.0)))
+                time.sleep(0.1)  # between metadata requests; bounded by the deadline above
         self._known[topic] = len(t.partitions)
         return self._known[topic]

@@ -167,7 +167,7 @@ class PythonNodeIT {
     return router;
   }
 
-  private static boolean pythonReady() {
+  static boolean pythonReady() {
     try {
       Process p = new ProcessBuilder(PYTHON, "-c", "import confluent_kafka, requests, pytest").redirectErrorStream(true).start();
       p.getInputStream().readAllBytes();

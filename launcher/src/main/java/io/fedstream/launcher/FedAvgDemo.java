@@ -4,6 +4,7 @@ import io.fedstream.examples.fedavg.FedAvgConfig;
 import io.fedstream.examples.fedavg.FedAvgJob;
 import io.fedstream.examples.fedavg.FedAvgClientNode;
 import io.fedstream.examples.fedavg.LayerFederation;
+import io.fedstream.examples.fedavg.PythonClients;
 import io.fedstream.examples.fedavg.Plan;
 import io.fedstream.examples.fedavg.RoundRelease;
 import io.fedstream.node.NodeConfig;
@@ -103,6 +104,11 @@ final class FedAvgDemo implements Callable<Integer> {
       + " each started with 'fedstream node --class " + "io.fedstream.examples.fedavg.FedAvgClientNode --id client-N ...'.")
   boolean remote;
 
+  @Option(names = "--python-clients", paramLabel = "N", defaultValue = "0", description = "The last N clients are"
+      + " Python processes (python/examples/fedavg_client.py, numpy, Debian's /usr/bin/python3) training on their"
+      + " shard beside the Java clients; their output goes to client-N.log beside the metrics.")
+  int pythonClients;
+
   @Option(names = "--out", paramLabel = "DIR", description = "Where metrics and charts go (default:"
       + " <data-dir>/fedavg/<namespace>).")
   Path out;
@@ -119,6 +125,14 @@ final class FedAvgDemo implements Callable<Integer> {
     if (distributed && remote) {
       throw new LauncherException(LauncherException.USAGE, "--distributed starts the clients here, --remote waits for"
           + " clients started elsewhere: give one of them.");
+    }
+    if (pythonClients != 0 && (distributed || remote)) {
+      throw new LauncherException(LauncherException.USAGE, "--python-clients runs the other clients in this process:"
+          + " it goes with neither --distributed nor --remote.");
+    }
+    if (pythonClients < 0 || pythonClients > clients) {
+      throw new LauncherException(LauncherException.USAGE, "--python-clients must be between 0 and --clients (" + clients
+          + "), not " + pythonClients + ".");
     }
     if (iid && (nonIid || alpha != null)) {
       throw new LauncherException(LauncherException.USAGE, "--iid and --non-iid/--alpha exclude each other.");
@@ -140,10 +154,22 @@ final class FedAvgDemo implements Callable<Integer> {
       NodeConfig nodes = NodeConfig.builder().bootstrapServers(session.bootstrapServers())
           .registryUrl(session.registryUrl()).namespace(session.namespace()).build();
       List<Process> processes = distributed ? startClients(session, dir, w) : List.of();
+      List<String> python = List.of();
+      if (pythonClients > 0) {
+        Plan plan = new Plan(config, dataSpec, null);
+        python = PythonClients.ids(plan, pythonClients);
+        processes = PythonClients.start(plan, python, pythonScript(), dir, session.bootstrapServers(),
+            session.registryUrl(), session.namespace());
+        w.println("Started " + python.size() + " Python client processes (" + String.join(", ", python)
+            + "; python/examples/fedavg_client.py); their output: " + dir.resolve("client-N.log"));
+        w.flush();
+      }
       boolean done = false;
       try {
         FedAvgJob job = new FedAvgJob(config, dataSpec, centralized, dir, w, System.console() != null);
-        job.run(new LayerFederation(nodes, distributed || remote, Duration.ofSeconds(distributed || remote ? 300 : 60)));
+        job.run(python.isEmpty()
+            ? new LayerFederation(nodes, distributed || remote, Duration.ofSeconds(distributed || remote ? 300 : 60))
+            : new LayerFederation(nodes, python, Duration.ofSeconds(120)));
         done = true;
       } finally {
         stop(processes, done ? 15 : 0);
@@ -151,7 +177,20 @@ final class FedAvgDemo implements Callable<Integer> {
       return 0;
     } catch (UncheckedIOException e) {
       throw new LauncherException(LauncherException.FAILED, e.getMessage(), e);
+    } catch (IOException e) {
+      throw new LauncherException(LauncherException.FAILED, "cannot start the Python clients: " + e.getMessage(), e);
     }
+  }
+
+  /** {@code python/examples/fedavg_client.py} of this checkout ({@code fedstream.home}, else the working directory). */
+  private static Path pythonScript() {
+    Path home = Path.of(System.getProperty("fedstream.home", "."));
+    Path script = home.resolve("python/examples/fedavg_client.py");
+    if (!Files.isRegularFile(script)) {
+      throw new LauncherException(LauncherException.FAILED, "the Python client is not at " + script.toAbsolutePath()
+          + ": run ./fedstream from the repository's checkout");
+    }
+    return script;
   }
 
   /**

@@ -20,6 +20,7 @@ public final class LayerFederation implements FedAvgJob.Federation {
 
   private final NodeConfig config;
   private final boolean remote;
+  private final List<String> remoteIds;
   private final Duration startTimeout;
 
   /**
@@ -30,8 +31,25 @@ public final class LayerFederation implements FedAvgJob.Federation {
    * @param startTimeout how long to wait for every client to be present
    */
   public LayerFederation(NodeConfig config, boolean remote, Duration startTimeout) {
+    this(config, remote, List.of(), startTimeout);
+  }
+
+  /**
+   * A federation in which some clients run in other processes (for example the Python clients of
+   * {@link PythonClients}) and the others in this one.
+   *
+   * @param config where the nodes connect (bootstrap servers, registry, namespace)
+   * @param remoteIds the clients that run in other processes
+   * @param startTimeout how long to wait for every client to be present
+   */
+  public LayerFederation(NodeConfig config, List<String> remoteIds, Duration startTimeout) {
+    this(config, false, remoteIds, startTimeout);
+  }
+
+  private LayerFederation(NodeConfig config, boolean remote, List<String> remoteIds, Duration startTimeout) {
     this.config = config;
     this.remote = remote;
+    this.remoteIds = List.copyOf(remoteIds);
     this.startTimeout = startTimeout;
   }
 
@@ -69,6 +87,8 @@ public final class LayerFederation implements FedAvgJob.Federation {
         .startTimeout(startTimeout);
     if (remote) {
       b.remote(plan.clientIds());
+    } else if (!remoteIds.isEmpty()) {
+      b.remote(remoteIds);
     }
     TrainResult result = b.build().train(Map.of("plan", plan), clientArgs(plan));
     if (result.outcome() != TrainResult.Outcome.COMPLETED) {
