@@ -137,6 +137,20 @@ def test_python_events_reach_a_java_subscriber(node):
     pytest.fail("the Java subscriber never got a Python event")
 
 
+def test_python_messages_fire_a_java_registration(node):
+    # The Java peer registered "py:py-update:2": two messages from this node make one trigger there.
+    deadline = time.time() + 60
+    while time.time() < deadline:
+        for i in range(2):
+            node.send("java", "py-update", {"seq": i})
+        gathered = node.request("java", "received", {"tag": "trigger"}, timeout=30).args["seqs"]
+        if gathered:
+            assert gathered[0] == 2
+            return
+        time.sleep(0.5)  # between probes; the loop is bounded by the deadline
+    pytest.fail("the Java registration never fired on Python's messages")
+
+
 def test_register_gathers_java_messages_into_a_trigger(node):
     with node.register("java:update:2", "agg") as triggers:
         deadline = time.time() + 60

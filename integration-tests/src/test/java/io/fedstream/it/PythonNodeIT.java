@@ -64,6 +64,8 @@ class PythonNodeIT {
           .add(m.args().getOrDefault("seq", m.args().get("a"))));
       Disposable events = java.subscribe(EventSubscription.to("py-src", "ch"))
           .subscribe(m -> received.computeIfAbsent("ch", t -> new ArrayList<>()).add(m.arg("a")));
+      Disposable triggers = java.register("py:py-update:2", "from-python")
+          .subscribe(t -> received.computeIfAbsent("trigger", k -> new ArrayList<>()).add((long) t.messages().size()));
       try {
         Path root = Path.of(System.getProperty("fedstream.repo.root"));
         ProcessBuilder pb = new ProcessBuilder(PYTHON, "-m", "pytest", "-v", "-p", "no:cacheprovider",
@@ -82,6 +84,7 @@ class PythonNodeIT {
       } finally {
         inbox.dispose();
         events.dispose();
+        triggers.dispose();
       }
     }
   }
