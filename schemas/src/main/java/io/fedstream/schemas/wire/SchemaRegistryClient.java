@@ -44,7 +44,7 @@ public final class SchemaRegistryClient {
   }
 
   /**
-   * Creates a client with a 10 s timeout per HTTP call.
+   * Creates a client with a 10 s timeout per HTTP call (a call that times out is tried once more).
    *
    * @param baseUrl the registry's Confluent API base, such as
    *     {@code http://127.0.0.1:8081/apis/ccompat/v7}; a trailing slash is ignored
@@ -159,7 +159,14 @@ public final class SchemaRegistryClient {
   private JsonNode call(HttpRequest request, String what, String clientErrorCode) {
     HttpResponse<String> response;
     try {
-      response = http.send(request, HttpResponse.BodyHandlers.ofString());
+      try {
+        response = http.send(request, HttpResponse.BodyHandlers.ofString());
+      } catch (java.net.http.HttpTimeoutException slow) {
+        // A registry that is there but slow (a collection pause, a busy machine) gets one more
+        // try: both calls are idempotent. One that is not there fails at once, as before.
+        Thread.sleep(250);
+        response = http.send(request, HttpResponse.BodyHandlers.ofString());
+      }
     } catch (IOException e) {
       throw new SchemaRegistryException("UNAVAILABLE", -1, "Schema registry at " + baseUrl
           + " is not reachable (" + e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": "
