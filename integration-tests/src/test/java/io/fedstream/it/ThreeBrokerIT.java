@@ -140,13 +140,38 @@ class ThreeBrokerIT {
    * mid-stream. No acknowledged record may be lost, and acknowledgements must resume within a
    * bound (the longest gap between two is printed and documented in docs/reliability.md).
    */
+  /**
+   * The partition's leader, once every broker knows the new topic: right after creation a broker
+   * may still answer that it does not host it, so ask again (bounded) until one names a leader.
+   */
+  private static int leaderOf(Admin admin, String topic) throws Exception {
+    long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+    while (true) {
+      try {
+        org.apache.kafka.common.Node leader = admin.describeTopics(List.of(topic)).allTopicNames()
+            .get(30, TimeUnit.SECONDS).get(topic).partitions().get(0).leader();
+        if (leader != null && !leader.isEmpty()) {
+          return leader.id();
+        }
+      } catch (java.util.concurrent.ExecutionException e) {
+        if (!(e.getCause() instanceof org.apache.kafka.common.errors.UnknownTopicOrPartitionException)
+            || System.nanoTime() > until) {
+          throw e;
+        }
+      }
+      if (System.nanoTime() > until) {
+        throw new AssertionError("no leader for " + topic + " within 60 s");
+      }
+      Thread.sleep(100); // between metadata requests while the new topic propagates; bounded above
+    }
+  }
+
   private static void killOneUnderLoad(Admin admin, String bootstrap, List<Process> brokers, Path root)
       throws Exception {
     String topic = "three.load";
     admin.createTopics(List.of(new NewTopic(topic, 1, (short) 3).configs(TopicSettings.MAILBOX.configs())))
         .all().get(60, TimeUnit.SECONDS);
-    int leader = admin.describeTopics(List.of(topic)).allTopicNames().get(30, TimeUnit.SECONDS).get(topic)
-        .partitions().get(0).leader().id();
+    int leader = leaderOf(admin, topic);
     Map<String, Object> pc = Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap, ProducerConfig.ACKS_CONFIG, "all",
         ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true, ProducerConfig.LINGER_MS_CONFIG, 5,
         ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, 5_000, ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, 60_000);
