@@ -121,7 +121,7 @@ final class SiteCommand implements Runnable {
       List<NewTopic> topics = new ArrayList<>();
       TopicSettings data = TopicSettings.SITE;
       for (String t : SecuredTopics.siteTopics(ns, site)) {
-        topics.add(new NewTopic(t, Optional.of(data.partitions()), Optional.empty()).configs(data.configs()));
+        topics.add(data.asNewTopic(t));
       }
       for (NewTopic t : topics) {
         try {

@@ -8,7 +8,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -130,6 +129,22 @@ public final class Router implements AutoCloseable {
         Topics.events(ns, RoutedRecords.PRESENCE_ROLE));
   }
 
+  /**
+   * The creation requests of the router's {@link #topics} not in {@code existing}: the contract's
+   * ({@link TopicSettings#newTopic}), the mailbox with the configured partition count.
+   */
+  static List<NewTopic> missingTopics(String ns, int mailboxPartitions, Set<String> existing) {
+    List<NewTopic> missing = new ArrayList<>();
+    for (String t : topics(ns)) {
+      if (!existing.contains(t)) {
+        missing.add(t.equals(Topics.mailbox(ns))
+            ? TopicSettings.forTopic(t).withPartitions(mailboxPartitions).asNewTopic(t)
+            : TopicSettings.newTopic(t));
+      }
+    }
+    return missing;
+  }
+
   /** Describes a topic, waiting (bounded) for a just-created topic's metadata to propagate. */
   private static TopicDescription describe(Admin admin, String topic)
       throws InterruptedException, ExecutionException, TimeoutException {
@@ -152,16 +167,7 @@ public final class Router implements AutoCloseable {
     adminConf.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers());
     try (Admin admin = Admin.create(adminConf)) {
       Set<String> existing = admin.listTopics().names().get(60, TimeUnit.SECONDS);
-      List<NewTopic> missing = new ArrayList<>();
-      for (String t : topics(ns)) {
-        if (!existing.contains(t)) {
-          TopicSettings s = TopicSettings.forTopic(t);
-          if (t.equals(Topics.mailbox(ns))) {
-            s = s.withPartitions(config.mailboxPartitions());
-          }
-          missing.add(new NewTopic(t, Optional.of(s.partitions()), Optional.empty()).configs(s.configs()));
-        }
-      }
+      List<NewTopic> missing = missingTopics(ns, config.mailboxPartitions(), existing);
       if (!missing.isEmpty()) {
         try {
           admin.createTopics(missing).all().get(60, TimeUnit.SECONDS);

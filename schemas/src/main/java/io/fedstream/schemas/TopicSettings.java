@@ -1,12 +1,17 @@
 package io.fedstream.schemas;
 
+import java.util.HashMap;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
+import org.apache.kafka.clients.admin.NewTopic;
 
 /**
  * The settings the contract gives one kind of topic: its default partition count and its topic
  * configs. Whoever creates a topic on demand (the SDK, the router, {@code fedstream up}) creates it
- * with these; an operator may pre-create topics with more partitions.
+ * with the {@link NewTopic} of {@link #newTopic(String)} (or {@link #asNewTopic(String)}), so every
+ * creator asks the broker for the same topic; an operator may pre-create topics with more
+ * partitions.
  *
  * @param partitions default partition count (always at least 1)
  * @param configs topic-level configs, such as {@code cleanup.policy}; never null
@@ -83,6 +88,30 @@ public record TopicSettings(int partitions, Map<String, String> configs) {
       default:
         throw new IllegalArgumentException("'" + topic + "' is not a FedStream topic name");
     }
+  }
+
+  /**
+   * The creation request of a contract topic: its {@link #forTopic settings}, and the broker's
+   * default replication factor.
+   *
+   * @param topic a topic name of the contract
+   * @return a new request (the caller may change it)
+   * @throws IllegalArgumentException if the name is not of the contract
+   */
+  public static NewTopic newTopic(String topic) {
+    return forTopic(topic).asNewTopic(topic);
+  }
+
+  /**
+   * The creation request of a topic with these settings: these partitions and configs, the
+   * broker's default replication factor.
+   *
+   * @param topic the topic name; must not be null
+   * @return a new request (the caller may change it)
+   */
+  public NewTopic asNewTopic(String topic) {
+    return new NewTopic(Objects.requireNonNull(topic, "topic"), Optional.of(partitions), Optional.empty())
+        .configs(new HashMap<>(configs));
   }
 
   /** Returns a copy with another partition count. */

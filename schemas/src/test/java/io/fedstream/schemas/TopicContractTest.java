@@ -14,6 +14,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.apache.kafka.clients.admin.NewTopic;
 import org.junit.jupiter.api.Test;
 
 class TopicContractTest {
@@ -62,6 +63,59 @@ class TopicContractTest {
       assertTrue(row[1].startsWith(settings.configs().get("cleanup.policy")),
           "cleanup of " + name + ": doc says '" + row[1] + "'");
     });
+  }
+
+  /** TOPICS.md's "Creating topics" table: topic kind (second name part) to its configs. */
+  private static Map<String, Map<String, String>> documentedConfigs() throws IOException {
+    Path md = Path.of(System.getProperty("fedstream.topics.md", "TOPICS.md"));
+    Pattern row = Pattern.compile("^\\| ([a-z, -]+) \\| (`[a-z.]+=[^`]+`(?:, `[a-z.]+=[^`]+`)*) \\|$");
+    Pattern setting = Pattern.compile("`([a-z.]+)=([^`]+)`");
+    Map<String, Map<String, String>> byKind = new LinkedHashMap<>();
+    for (String line : Files.readAllLines(md)) {
+      Matcher m = row.matcher(line);
+      if (m.find()) {
+        Map<String, String> configs = new LinkedHashMap<>();
+        Matcher s = setting.matcher(m.group(2));
+        while (s.find()) {
+          configs.put(s.group(1), s.group(2));
+        }
+        for (String kind : m.group(1).split(",")) {
+          byKind.put(kind.trim(), configs);
+        }
+      }
+    }
+    return byKind;
+  }
+
+  @Test
+  void everyCreationRequestHasTheDocumentedPartitionsAndConfigs() throws IOException {
+    Map<String, String[]> doc = documentedRows();
+    Map<String, Map<String, String>> configs = documentedConfigs();
+    assertEquals(12, configs.size(), "kinds in TOPICS.md's configs table: " + configs.keySet());
+    int checked = 0;
+    for (String name : codeTopics().keySet()) {
+      NewTopic t = TopicSettings.newTopic(name);
+      assertEquals(name, t.name());
+      assertEquals(Integer.parseInt(doc.get(name)[0]), t.numPartitions(), "partitions of " + name);
+      assertEquals(-1, t.replicationFactor(), "the broker's default replication factor for " + name);
+      String kind = name.split("\\.")[1];
+      if (configs.containsKey(kind)) {
+        assertEquals(configs.get(kind), t.configs(), "configs of " + name);
+        checked++;
+      } else {
+        assertEquals(TopicSettings.SITE.configs(), t.configs(), "configs of " + name);
+      }
+    }
+    assertEquals(12, checked, "topics whose configs TOPICS.md's table gives");
+  }
+
+  @Test
+  void creationRequestsAreFreshCopies() {
+    NewTopic a = TopicSettings.newTopic("ns1.mailbox");
+    a.configs().put("retention.ms", "1");
+    assertEquals(TopicSettings.MAILBOX.configs(), TopicSettings.newTopic("ns1.mailbox").configs());
+    assertEquals(a.name(), TopicSettings.MAILBOX.withPartitions(3).asNewTopic("ns1.mailbox").name());
+    assertEquals(3, TopicSettings.MAILBOX.withPartitions(3).asNewTopic("ns1.mailbox").numPartitions());
   }
 
   @Test

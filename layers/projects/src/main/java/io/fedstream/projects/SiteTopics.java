@@ -5,7 +5,6 @@ import io.fedstream.schemas.TopicSettings;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
@@ -39,10 +38,7 @@ final class SiteTopics {
   /** Creates the topics that are missing, with the contract's settings. */
   static void create(NodeConfig node, List<String> topics) {
     try (Admin admin = Admin.create(client(node))) {
-      List<NewTopic> news = topics.stream().map(t -> {
-        TopicSettings s = TopicSettings.forTopic(t);
-        return new NewTopic(t, Optional.of(s.partitions()), Optional.empty()).configs(new HashMap<>(s.configs()));
-      }).toList();
+      List<NewTopic> news = topics.stream().map(TopicSettings::newTopic).toList();
       admin.createTopics(news).values().forEach((t, f) -> {
         try {
           f.get(30, TimeUnit.SECONDS);

@@ -10,7 +10,6 @@ import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
@@ -60,8 +59,7 @@ final class KafkaClients {
     List<NewTopic> create = new ArrayList<>();
     for (String t : topics) {
       if (!knownTopics.contains(t)) {
-        TopicSettings s = TopicSettings.forTopic(t);
-        create.add(new NewTopic(t, Optional.of(s.partitions()), Optional.empty()).configs(s.configs()));
+        create.add(TopicSettings.newTopic(t));
       }
     }
     if (create.isEmpty()) {

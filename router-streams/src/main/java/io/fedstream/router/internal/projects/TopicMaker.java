@@ -1,7 +1,6 @@
 package io.fedstream.router.internal.projects;
 
 import io.fedstream.schemas.TopicSettings;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
@@ -44,11 +43,8 @@ interface TopicMaker extends AutoCloseable {
 
       @Override
       public synchronized void ensure(List<String> topics) {
-        List<NewTopic> missing = topics.stream().filter(t -> !known.contains(t)).map(t -> {
-          TopicSettings s = TopicSettings.forTopic(t);
-          return new NewTopic(t, java.util.Optional.of(s.partitions()), java.util.Optional.empty())
-              .configs(new HashMap<>(s.configs()));
-        }).toList();
+        List<NewTopic> missing = topics.stream().filter(t -> !known.contains(t))
+            .map(TopicSettings::newTopic).toList();
         if (missing.isEmpty()) {
           return;
         }
