@@ -7,7 +7,6 @@ import io.fedstream.router.RouterConfig;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Map;
 import java.time.Duration;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -47,9 +46,8 @@ final class RolesDemo implements Callable<Integer> {
       RolesTutorial.Report r;
       // Events go through the router of the demo's namespace: one in this JVM for the demo's length.
       Path state = Files.createTempDirectory("fedstream-roles-router");
-      try (Router router = Router.start(RouterConfig.of(Map.of(RouterConfig.BOOTSTRAP_SERVERS, session.bootstrapServers(),
-          RouterConfig.REGISTRY_URL, session.registryUrl(), RouterConfig.NAMESPACE, session.namespace(),
-          RouterConfig.STATE_DIR, state.toString(), RouterConfig.STATE_STORE, "in-memory")))) {
+      try (Router router = Router.start(RouterConfig.of(
+          RouterConfig.singleBroker(session.bootstrapServers(), session.registryUrl(), session.namespace(), state)))) {
         if (!router.awaitRunning(Duration.ofSeconds(90))) {
           throw new LauncherException(LauncherException.FAILED, "the router of namespace " + session.namespace() + " did not start within 90 s");
         }

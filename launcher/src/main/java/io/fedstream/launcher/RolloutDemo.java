@@ -8,7 +8,6 @@ import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -51,12 +50,8 @@ final class RolloutDemo implements Callable<Integer> {
     }
     try (DemoSession session = new DemoSession(demo, out)) {
       Path state = Files.createTempDirectory("fedstream-rollout-router");
-      Map<String, Object> m = new HashMap<>();
-      m.put(RouterConfig.BOOTSTRAP_SERVERS, session.bootstrapServers());
-      m.put(RouterConfig.REGISTRY_URL, session.registryUrl());
-      m.put(RouterConfig.NAMESPACE, session.namespace());
-      m.put(RouterConfig.STATE_DIR, state.toString());
-      m.put(RouterConfig.STATE_STORE, "in-memory");
+      Map<String, Object> m = RouterConfig.singleBroker(session.bootstrapServers(), session.registryUrl(),
+          session.namespace(), state);
       out.println("Rollout " + session.namespace() + ": 1 master, " + workers + " workers, " + rounds
           + " rounds; starting its router ...");
       out.flush();

@@ -188,6 +188,34 @@ public final class RouterConfig {
   }
 
   /**
+   * Settings for a router beside one broker on one machine: the embedded platform's demos and the
+   * tests. Replication factor 1, in-memory state stores, topic metadata refreshed every second,
+   * and a stream thread that dies is noticed within 6 s (session timeout 6 s, heartbeat 1 s), so
+   * a restarted router takes its tasks back quickly. The map is mutable: add or replace keys
+   * before {@link #of}.
+   *
+   * @param bootstrapServers the broker's {@code host:port}
+   * @param registryUrl the schema registry's Confluent-compatible base URL
+   * @param namespace the namespace the router serves
+   * @param stateDir the directory of its state and {@code ready} file
+   * @return the settings, not yet validated
+   */
+  public static Map<String, Object> singleBroker(String bootstrapServers, String registryUrl, String namespace,
+      Path stateDir) {
+    Map<String, Object> m = new HashMap<>();
+    m.put(BOOTSTRAP_SERVERS, bootstrapServers);
+    m.put(REGISTRY_URL, registryUrl);
+    m.put(NAMESPACE, namespace);
+    m.put(STATE_DIR, stateDir.toString());
+    m.put(REPLICATION_FACTOR, "1");
+    m.put(STATE_STORE, "in-memory");
+    m.put(STREAMS_PREFIX + "metadata.max.age.ms", "1000");
+    m.put(STREAMS_PREFIX + "consumer.session.timeout.ms", "6000");
+    m.put(STREAMS_PREFIX + "consumer.heartbeat.interval.ms", "1000");
+    return m;
+  }
+
+  /**
    * Reads a {@code .properties} file (UTF-8).
    *
    * @param file the file

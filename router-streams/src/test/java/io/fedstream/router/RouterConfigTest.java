@@ -35,6 +35,17 @@ class RouterConfigTest {
   }
 
   @Test
+  void singleBrokerSettingsAreValidAndInMemory() {
+    RouterConfig c = RouterConfig.of(RouterConfig.singleBroker("127.0.0.1:9092",
+        "http://127.0.0.1:8080/apis/ccompat/v7", "fed_one", java.nio.file.Path.of("target", "single-broker")));
+    assertTrue(c.inMemoryStores());
+    Properties p = c.streamsProperties();
+    assertEquals("1", String.valueOf(p.get(StreamsConfig.REPLICATION_FACTOR_CONFIG)));
+    assertEquals("1000", p.get("metadata.max.age.ms"));
+    assertEquals("6000", p.get("consumer.session.timeout.ms"));
+  }
+
+  @Test
   void unknownKeysAreRejectedByName() {
     java.util.HashMap<String, Object> m = new java.util.HashMap<>(minimal());
     m.put("fedstream.namspace", "x");

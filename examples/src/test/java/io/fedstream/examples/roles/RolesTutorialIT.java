@@ -24,15 +24,8 @@ import org.junit.jupiter.api.io.TempDir;
 class RolesTutorialIT {
 
   static Router startRouter(Platform platform, String ns, Path dir) throws InterruptedException {
-    Map<String, Object> m = new java.util.HashMap<>();
-    m.put(RouterConfig.BOOTSTRAP_SERVERS, platform.bootstrapServers());
-    m.put(RouterConfig.REGISTRY_URL, platform.registryUrl());
-    m.put(RouterConfig.NAMESPACE, ns);
-    m.put(RouterConfig.STATE_DIR, dir.toString());
-    m.put(RouterConfig.REPLICATION_FACTOR, "1");
-    m.put(RouterConfig.STATE_STORE, "in-memory");
-    m.put("streams.metadata.max.age.ms", "1000");
-    Router router = Router.start(RouterConfig.of(m));
+    Router router = Router.start(RouterConfig.of(
+        RouterConfig.singleBroker(platform.bootstrapServers(), platform.registryUrl(), ns, dir)));
     assertTrue(router.awaitRunning(Duration.ofSeconds(90)), "router RUNNING");
     return router;
   }

@@ -16,9 +16,7 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
@@ -28,17 +26,8 @@ import org.junit.jupiter.api.io.TempDir;
 class RolloutExampleIT {
 
   static Router startRouter(Platform platform, String ns, Path dir) throws InterruptedException {
-    Map<String, Object> m = new HashMap<>();
-    m.put(RouterConfig.BOOTSTRAP_SERVERS, platform.bootstrapServers());
-    m.put(RouterConfig.REGISTRY_URL, platform.registryUrl());
-    m.put(RouterConfig.NAMESPACE, ns);
-    m.put(RouterConfig.STATE_DIR, dir.toString());
-    m.put(RouterConfig.REPLICATION_FACTOR, "1");
-    m.put(RouterConfig.STATE_STORE, "in-memory");
-    m.put("streams.metadata.max.age.ms", "1000");
-    m.put("streams.consumer.session.timeout.ms", "6000");
-    m.put("streams.consumer.heartbeat.interval.ms", "1000");
-    Router router = Router.start(RouterConfig.of(m));
+    Router router = Router.start(RouterConfig.of(
+        RouterConfig.singleBroker(platform.bootstrapServers(), platform.registryUrl(), ns, dir)));
     assertTrue(router.awaitRunning(Duration.ofSeconds(90)), "router RUNNING");
     return router;
   }

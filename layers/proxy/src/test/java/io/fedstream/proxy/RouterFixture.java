@@ -9,7 +9,6 @@ import io.fedstream.testkit.Platform;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -28,16 +27,8 @@ final class RouterFixture implements AutoCloseable {
   RouterFixture(Platform platform, Path dir, Map<String, Object> routerSettings) throws InterruptedException {
     this.platform = platform;
     this.ns = platform.newNamespace();
-    Map<String, Object> m = new HashMap<>(routerSettings);
-    m.put(RouterConfig.BOOTSTRAP_SERVERS, platform.bootstrapServers());
-    m.put(RouterConfig.REGISTRY_URL, platform.registryUrl());
-    m.put(RouterConfig.NAMESPACE, ns);
-    m.put(RouterConfig.STATE_DIR, dir.toString());
-    m.put(RouterConfig.REPLICATION_FACTOR, "1");
-    m.put(RouterConfig.STATE_STORE, "in-memory");
-    m.put("streams.metadata.max.age.ms", "1000");
-    m.put("streams.consumer.session.timeout.ms", "6000");
-    m.put("streams.consumer.heartbeat.interval.ms", "1000");
+    Map<String, Object> m = RouterConfig.singleBroker(platform.bootstrapServers(), platform.registryUrl(), ns, dir);
+    m.putAll(routerSettings);
     router = Router.start(RouterConfig.of(m));
     assertTrue(router.awaitRunning(Duration.ofSeconds(90)), "router RUNNING");
   }

@@ -16,7 +16,6 @@ import io.fedstream.testkit.FedStreamExtension;
 import io.fedstream.testkit.Platform;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -35,15 +34,8 @@ class RolesIT {
   private static final Duration WAIT = Duration.ofSeconds(60);
 
   static Router startRouter(Platform platform, String ns, Path dir) throws InterruptedException {
-    Map<String, Object> m = new HashMap<>();
-    m.put(RouterConfig.BOOTSTRAP_SERVERS, platform.bootstrapServers());
-    m.put(RouterConfig.REGISTRY_URL, platform.registryUrl());
-    m.put(RouterConfig.NAMESPACE, ns);
-    m.put(RouterConfig.STATE_DIR, dir.toString());
-    m.put(RouterConfig.REPLICATION_FACTOR, "1");
-    m.put(RouterConfig.STATE_STORE, "in-memory");
-    m.put("streams.metadata.max.age.ms", "1000");
-    Router router = Router.start(RouterConfig.of(m));
+    Router router = Router.start(RouterConfig.of(
+        RouterConfig.singleBroker(platform.bootstrapServers(), platform.registryUrl(), ns, dir)));
     assertTrue(router.awaitRunning(Duration.ofSeconds(90)), "router RUNNING");
     return router;
   }
