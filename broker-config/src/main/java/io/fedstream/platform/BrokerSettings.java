@@ -3,6 +3,8 @@ package io.fedstream.platform;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.util.Collections;
 import java.util.Map;
 import java.util.Properties;
@@ -34,11 +36,8 @@ public final class BrokerSettings {
    */
   public static Map<String, String> shared() {
     Properties p = new Properties();
-    try (InputStream in = BrokerSettings.class.getResourceAsStream(EmbeddedBroker.TEMPLATE)) {
-      if (in == null) {
-        throw new IOException("resource " + EmbeddedBroker.TEMPLATE + " is missing");
-      }
-      p.load(in);
+    try {
+      p.load(new java.io.StringReader(template()));
     } catch (IOException e) {
       throw new UncheckedIOException("cannot read the broker settings template: " + e.getMessage(), e);
     }
@@ -50,5 +49,34 @@ public final class BrokerSettings {
       }
     }
     return Collections.unmodifiableMap(out);
+  }
+
+  /**
+   * Renders the single-node template.
+   *
+   * @param kafkaPort the client port
+   * @param controllerPort the controller port
+   * @param logDirs the partition directory
+   * @return the properties text
+   */
+  public static String render(int kafkaPort, int controllerPort, Path logDirs) {
+    return template()
+        .replace("@NODE_ID@", "1")
+        .replace("@HOST@", Ports.LOOPBACK)
+        .replace("@KAFKA_PORT@", Integer.toString(kafkaPort))
+        .replace("@CONTROLLER_PORT@", Integer.toString(controllerPort))
+        .replace("@LOG_DIRS@", logDirs.toAbsolutePath().toString());
+  }
+
+  /** The single-node template as shipped, with its {@code @...@} tokens. */
+  public static String template() {
+    try (InputStream in = BrokerSettings.class.getResourceAsStream(EmbeddedBroker.TEMPLATE)) {
+      if (in == null) {
+        throw new IllegalStateException(EmbeddedBroker.TEMPLATE + " missing from the class path");
+      }
+      return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
   }
 }

@@ -2,7 +2,6 @@ package io.fedstream.platform;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -14,9 +13,6 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Properties;
 import java.util.concurrent.TimeUnit;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
-import org.apache.kafka.clients.admin.DescribeClusterOptions;
 import org.apache.kafka.common.Uuid;
 
 /**
@@ -133,7 +129,7 @@ public final class EmbeddedBroker implements AutoCloseable {
     if (process == null) {
       throw new IllegalStateException("call start() first");
     }
-    awaitReady(bootstrapServers(), readyTimeout, process.toHandle(), logFile(),
+    BrokerProbe.awaitReady(bootstrapServers(), readyTimeout, process.toHandle(), logFile(),
         security == null ? Map.of() : security.clientProperties(security.admin()));
     return this;
   }
@@ -141,72 +137,6 @@ public final class EmbeddedBroker implements AutoCloseable {
   /** The security material of a secured broker; null for a plain one. */
   public BrokerSecurity security() {
     return security;
-  }
-
-  /**
-   * Waits until a broker answers a describe-cluster request.
-   *
-   * @param bootstrapServers the broker's address
-   * @param bound the longest wait
-   * @param process the broker's process, checked for an early exit; may be null for a remote broker
-   * @param log the broker's log, quoted when the process exits; may be null
-   * @throws PlatformException {@code START_FAILED} if the process exits, {@code NOT_READY} on timeout
-   */
-  public static void awaitReady(String bootstrapServers, Duration bound, ProcessHandle process, Path log) {
-    awaitReady(bootstrapServers, bound, process, log, Map.of());
-  }
-
-  /**
-   * Waits until a broker answers a describe-cluster request, connecting with the given client
-   * settings (for a secured broker: an admin's SASL_SSL settings).
-   *
-   * @param bootstrapServers the broker's address
-   * @param bound the longest wait
-   * @param process the broker's process, checked for an early exit; may be null for a remote broker
-   * @param log the broker's log, quoted when the process exits; may be null
-   * @param clientSettings extra Kafka client settings
-   * @throws PlatformException {@code START_FAILED} if the process exits, {@code NOT_READY} on timeout
-   */
-  public static void awaitReady(String bootstrapServers, Duration bound, ProcessHandle process, Path log,
-      Map<String, Object> clientSettings) {
-    long deadline = System.nanoTime() + bound.toNanos();
-    Map<String, Object> conf = new LinkedHashMap<>(clientSettings);
-    conf.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
-    conf.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 2000);
-    conf.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 2000);
-    conf.put(AdminClientConfig.RECONNECT_BACKOFF_MS_CONFIG, 100);
-    conf.put(AdminClientConfig.RECONNECT_BACKOFF_MAX_MS_CONFIG, 500);
-    try (Admin admin = Admin.create(conf)) {
-      while (true) {
-        if (process != null && !process.isAlive()) {
-          throw new PlatformException(PlatformException.START_FAILED,
-              "the Kafka broker exited while starting. End of its log"
-                  + (log == null ? "" : " (" + log + ")") + ":\n" + (log == null ? "" : ChildJvm.tail(log, 25)));
-        }
-        try {
-          if (!admin.describeCluster(new DescribeClusterOptions().timeoutMs(1500)).nodes()
-              .get(2, TimeUnit.SECONDS).isEmpty()) {
-            return;
-          }
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-          throw new PlatformException(PlatformException.START_FAILED, "interrupted while waiting for Kafka");
-        } catch (Exception e) {
-          // not up yet
-        }
-        if (System.nanoTime() > deadline) {
-          throw new PlatformException(PlatformException.START_FAILED,
-              "Kafka at " + bootstrapServers + " did not answer within " + bound.toSeconds() + " s"
-                  + (log == null ? "." : "; see " + log));
-        }
-        try {
-          Thread.sleep(100); // poll interval of a bounded wait
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-          throw new PlatformException(PlatformException.START_FAILED, "interrupted while waiting for Kafka");
-        }
-      }
-    }
   }
 
   /** {@code 127.0.0.1:<kafka port>}; valid after {@link #start()}. */
@@ -268,35 +198,6 @@ public final class EmbeddedBroker implements AutoCloseable {
     stop(Duration.ofSeconds(30));
   }
 
-  /**
-   * Renders the single-node template.
-   *
-   * @param kafkaPort the client port
-   * @param controllerPort the controller port
-   * @param logDirs the partition directory
-   * @return the properties text
-   */
-  public static String render(int kafkaPort, int controllerPort, Path logDirs) {
-    return template()
-        .replace("@NODE_ID@", "1")
-        .replace("@HOST@", Ports.LOOPBACK)
-        .replace("@KAFKA_PORT@", Integer.toString(kafkaPort))
-        .replace("@CONTROLLER_PORT@", Integer.toString(controllerPort))
-        .replace("@LOG_DIRS@", logDirs.toAbsolutePath().toString());
-  }
-
-  /** The single-node template as shipped, with its {@code @...@} tokens. */
-  public static String template() {
-    try (InputStream in = EmbeddedBroker.class.getResourceAsStream(TEMPLATE)) {
-      if (in == null) {
-        throw new IllegalStateException(TEMPLATE + " missing from the class path");
-      }
-      return new String(in.readAllBytes(), StandardCharsets.UTF_8);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-  }
-
   private Path storageDir() {
     return dataDir.resolve("kafka").resolve("data");
   }
@@ -338,7 +239,7 @@ public final class EmbeddedBroker implements AutoCloseable {
     try {
       Files.createDirectories(storageDir());
       Files.createDirectories(dataDir.resolve("logs"));
-      StringBuilder text = new StringBuilder(render(kafkaPort, controllerPort, storageDir()));
+      StringBuilder text = new StringBuilder(BrokerSettings.render(kafkaPort, controllerPort, storageDir()));
       if (security != null) {
         text.append(System.lineSeparator()).append("# Secured: SASL_SSL (SCRAM-SHA-512) for clients, SSL for the controller,"
             + " StandardAuthorizer (see BrokerSecurity)").append(System.lineSeparator());

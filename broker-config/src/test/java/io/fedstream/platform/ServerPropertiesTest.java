@@ -35,7 +35,7 @@ class ServerPropertiesTest {
 
   @Test
   void singleNodeTemplateRendersAKraftCombinedNodeOnLoopback() throws IOException {
-    String text = EmbeddedBroker.render(19092, 19093, Path.of("/tmp/x/kafka/data"));
+    String text = BrokerSettings.render(19092, 19093, Path.of("/tmp/x/kafka/data"));
     assertFalse(text.lines().filter(l -> !l.startsWith("#")).anyMatch(l -> l.matches(".*@[A-Z_]+@.*")),
         "every @TOKEN@ outside comments is replaced:\n" + text);
     Properties p = load(text.replace("1@127", "1_127"));
@@ -50,7 +50,7 @@ class ServerPropertiesTest {
 
   @Test
   void singleNodeTakesTheLargestContractRecordWithOverhead() throws IOException {
-    assertFitsChunks(load(EmbeddedBroker.template()));
+    assertFitsChunks(load(BrokerSettings.template()));
   }
 
   @Test
