@@ -311,7 +311,12 @@ public interface Node extends AutoCloseable {
    */
   Flux<Trigger> register(String expression, String handlerId);
 
-  /** Join and leave events of every node of the namespace; the current members come first as JOINED. Hot. */
+  /**
+   * Join, leave and update events of every node of the namespace. The current members come first
+   * as JOINED; no change after them is missed or repeated (the snapshot and the subscription to
+   * changes are taken at once). Hot: changes before the subscription are not replayed. Changes
+   * wait in the subscription's buffer while its subscriber does not keep up.
+   */
   Flux<PresenceEvent> presence();
 
   /** Alive members of a group now (this node included if it is a member). */

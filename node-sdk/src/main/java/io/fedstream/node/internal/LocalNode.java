@@ -368,7 +368,7 @@ final class LocalNode implements Node, NodeSide {
 
   @Override
   public Flux<PresenceEvent> presence() {
-    return Flux.defer(() -> Flux.concat(Flux.fromIterable(ctx.presence.snapshot()), ctx.presence.events()));
+    return ctx.presence.currentThenChanges();
   }
 
   @Override

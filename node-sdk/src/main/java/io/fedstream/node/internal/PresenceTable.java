@@ -166,6 +166,27 @@ final class PresenceTable {
     return events.asFlux();
   }
 
+  /**
+   * The alive members as JOINED events, then every later change. Each subscription takes the
+   * snapshot and subscribes to the changes in one step under the table's lock (every change is
+   * emitted under it), so a change is either in the snapshot or among the events after it: none is
+   * missed, none is seen twice. Changes wait in the subscription's own buffer while the snapshot
+   * is delivered, and while the subscriber does not keep up.
+   */
+  Flux<PresenceEvent> currentThenChanges() {
+    return Flux.defer(() -> {
+      Sinks.Many<PresenceEvent> later = Sinks.many().unicast().onBackpressureBuffer();
+      List<PresenceEvent> now;
+      reactor.core.Disposable live;
+      synchronized (this) {
+        now = snapshot();
+        // emits are serialised by this lock, so the unicast sink is never emitted to concurrently
+        live = events.asFlux().subscribe(later::tryEmitNext, later::tryEmitError, later::tryEmitComplete);
+      }
+      return Flux.concat(Flux.fromIterable(now), later.asFlux()).doFinally(s -> live.dispose());
+    });
+  }
+
   void complete() {
     synchronized (this) {
       events.tryEmitComplete();
