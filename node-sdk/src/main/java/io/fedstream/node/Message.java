@@ -55,6 +55,11 @@ public final class Message {
       }
 
       @Override
+      public void decodedArg(Builder b, String name, Object value) {
+        b.args.put(java.util.Objects.requireNonNull(name, "arg name"), value);
+      }
+
+      @Override
       public void attribute(Builder b, String key, String value) {
         b.attributes.put(key, value);
       }

@@ -13,6 +13,7 @@ import io.fedstream.schemas.wire.AvroWire;
 import io.fedstream.schemas.wire.SchemaRegistryClient;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -162,7 +163,8 @@ final class EnvelopeCodec {
     Wire.createdAt(b, e.getCreatedAt());
     Wire.inReplyTo(b, e.getInReplyTo());
     for (Map.Entry<String, Value> a : e.getArgs().entrySet()) {
-      b.arg(a.getKey(), fromValue(a.getValue()));
+      // fromValue makes the one copy, already in the builder's form: arg() would copy it again
+      Wire.decodedArg(b, a.getKey(), fromValue(a.getValue()));
     }
     for (Payload p : payloads) {
       b.payload(p);
@@ -216,6 +218,10 @@ final class EnvelopeCodec {
     return Value.newBuilder().setV(out).build();
   }
 
+  /**
+   * An Avro value as an arg, in {@link Message.Builder}'s form: a fresh {@code byte[]}, strings,
+   * and unmodifiable lists and maps that share nothing with the Avro tree.
+   */
   static Object fromValue(Value value) {
     Object v = value == null ? null : value.getV();
     if (v instanceof ByteBuffer) {
@@ -229,14 +235,14 @@ final class EnvelopeCodec {
       for (Object o : (List<?>) v) {
         l.add(fromValue((Value) o));
       }
-      return l;
+      return Collections.unmodifiableList(l);
     }
     if (v instanceof Map) {
       Map<String, Object> m = new LinkedHashMap<>();
       for (Map.Entry<?, ?> en : ((Map<?, ?>) v).entrySet()) {
         m.put(en.getKey().toString(), fromValue((Value) en.getValue()));
       }
-      return m;
+      return Collections.unmodifiableMap(m);
     }
     if (v instanceof CharSequence) {
       return v.toString();

@@ -24,6 +24,12 @@ public final class Wire {
     /** Sets the creation time. */
     void createdAt(Message.Builder b, Instant at);
 
+    /**
+     * Sets an argument that is already in the builder's form (JSON-like, nested lists and maps
+     * unmodifiable, a {@code byte[]} nobody else holds), without copying it again.
+     */
+    void decodedArg(Message.Builder b, String name, Object value);
+
     /** Sets an attribute, reserved names included. */
     void attribute(Message.Builder b, String key, String value);
 
@@ -80,6 +86,12 @@ public final class Wire {
 
   static Message.Builder createdAt(Message.Builder b, Instant at) {
     access().createdAt(b, at);
+    return b;
+  }
+
+  /** See {@link Access#decodedArg}: the decoder's one copy of an argument goes in as it is. */
+  static Message.Builder decodedArg(Message.Builder b, String name, Object value) {
+    access().decodedArg(b, name, value);
     return b;
   }
 
