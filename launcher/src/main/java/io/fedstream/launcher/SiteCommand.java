@@ -59,6 +59,14 @@ final class SiteCommand implements Runnable {
     return Map.entry(e.get(), BrokerSecurity.prepare(dir.root));
   }
 
+  /** The namespace a site command acts on: {@code --namespace}, else the platform's. */
+  static String namespace(PlatformDir dir, String option) {
+    if (option != null) {
+      return Topics.requireName("namespace", option);
+    }
+    return dir.readState().getProperty(PlatformDir.NAMESPACE, EmbeddedPlatform.DEFAULT_NAMESPACE);
+  }
+
   static String siteId(String id) {
     BrokerSecurity.requireUser(id);
     if (!Topics.requireName("site", id).equals(id) || id.contains(".")) {
@@ -88,33 +96,49 @@ final class SiteCommand implements Runnable {
     @Spec
     CommandSpec spec;
 
+    @Option(names = "--namespace", paramLabel = "NAME",
+        description = "The namespace the site joins (default: the platform's, 'demo').")
+    String namespace;
+
     @Override
     public Integer call() throws IOException {
       PrintWriter w = spec.commandLine().getOut();
       String site = siteId(id);
       PlatformDir dir = data.dir();
       var platform = securedPlatform(dir);
-      String ns = dir.readState().getProperty(PlatformDir.NAMESPACE, EmbeddedPlatform.DEFAULT_NAMESPACE);
+      String ns = namespace(dir, namespace);
       Path kit = (out == null ? dir.root.resolve("kits") : out.toAbsolutePath()).resolve(site);
-      if (Files.exists(kit.resolve("keys"))) {
-        throw new LauncherException(LauncherException.USAGE, "a kit for " + site + " already exists in " + kit
-            + "; remove the site ('fedstream site remove " + site + "') and that folder first.");
-      }
-      BrokerSecurity security = platform.getValue();
-      BrokerSecurity.Credentials credentials;
-      try (Admin admin = Admin.create(SecuredPlatform.adminSettings(platform.getKey().bootstrapServers(), security))) {
-        credentials = BrokerSecurity.addUser(admin, site);
-        createTopics(admin, ns, site);
-        NamespaceAcls.create(admin, NamespaceAcls.site(ns, site));
-      }
-      SiteKeys keys = SiteKeys.generate(site);
-      writeKit(kit, platform.getKey(), security, credentials, ns, keys);
+      SiteKeys keys = add(platform.getKey(), platform.getValue(), ns, site, kit);
       w.println("Site " + site + " added (principal User:" + site + ", encryption key " + keys.publicKeys().keyId() + ").");
       w.println("  startup kit: " + kit);
       w.println("  client settings: " + kit.resolve("site.properties") + " (a NodeConfig; keep private)");
       w.println("  public keys (for the Site record): " + kit.resolve("keys").resolve("public.bin"));
       w.println("The private keys exist only in the kit; hand it to the site over a channel you trust.");
       return 0;
+    }
+
+    /**
+     * Creates a site's SCRAM user (a new secret if it existed), its topics and ACLs in {@code ns},
+     * and writes its kit to {@code kit}.
+     *
+     * @return the site's new keys (the private half is also in the kit)
+     * @throws LauncherException if a kit already exists there, or the broker refuses
+     */
+    static SiteKeys add(EmbeddedPlatform.Endpoints platform, BrokerSecurity security, String ns, String site, Path kit)
+        throws IOException {
+      if (Files.exists(kit.resolve("keys"))) {
+        throw new LauncherException(LauncherException.USAGE, "a kit for " + site + " already exists in " + kit
+            + "; remove the site ('fedstream site remove " + site + "') and that folder first.");
+      }
+      BrokerSecurity.Credentials credentials;
+      try (Admin admin = Admin.create(SecuredPlatform.adminSettings(platform.bootstrapServers(), security))) {
+        credentials = BrokerSecurity.addUser(admin, site);
+        createTopics(admin, ns, site);
+        NamespaceAcls.create(admin, NamespaceAcls.site(ns, site));
+      }
+      SiteKeys keys = SiteKeys.generate(site);
+      writeKit(kit, platform, security, credentials, ns, keys);
+      return keys;
     }
 
     private static void createTopics(Admin admin, String ns, String site) {
@@ -183,6 +207,10 @@ final class SiteCommand implements Runnable {
     @Parameters(index = "0", paramLabel = "ID", description = "The site id.")
     String id;
 
+    @Option(names = "--namespace", paramLabel = "NAME",
+        description = "The namespace whose ACLs are deleted (default: the platform's, 'demo').")
+    String namespace;
+
     @Mixin
     DataDirOption data;
 
@@ -194,7 +222,7 @@ final class SiteCommand implements Runnable {
       String site = siteId(id);
       PlatformDir dir = data.dir();
       var platform = securedPlatform(dir);
-      String ns = dir.readState().getProperty(PlatformDir.NAMESPACE, EmbeddedPlatform.DEFAULT_NAMESPACE);
+      String ns = namespace(dir, namespace);
       NamespaceAcls.Change change;
       try (Admin admin = Admin.create(SecuredPlatform.adminSettings(platform.getKey().bootstrapServers(), platform.getValue()))) {
         change = NamespaceAcls.reconcile(admin, ns, List.of(site), Set.of());
@@ -219,6 +247,10 @@ final class SiteCommand implements Runnable {
         description = "Seconds between syncs with --watch (default: ${DEFAULT-VALUE}).")
     int interval;
 
+    @Option(names = "--namespace", paramLabel = "NAME",
+        description = "The namespace to sync (default: the platform's, 'demo').")
+    String namespace;
+
     @Mixin
     DataDirOption data;
 
@@ -229,7 +261,7 @@ final class SiteCommand implements Runnable {
     public Integer call() throws InterruptedException {
       PlatformDir dir = data.dir();
       var platform = securedPlatform(dir);
-      String ns = dir.readState().getProperty(PlatformDir.NAMESPACE, EmbeddedPlatform.DEFAULT_NAMESPACE);
+      String ns = namespace(dir, namespace);
       Map<String, Object> settings = SecuredPlatform.adminSettings(platform.getKey().bootstrapServers(), platform.getValue());
       io.fedstream.security.AclSync sync = new io.fedstream.security.AclSync(settings, platform.getKey().registryUrl(), ns);
       try (Admin admin = Admin.create(settings)) {

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.fedstream.node.NodeConfig;
 import io.fedstream.node.Payload;
 import io.fedstream.projects.ModelUpdate;
+import io.fedstream.projects.ProjectsView;
 import io.fedstream.projects.Report;
 import io.fedstream.projects.RunEvent;
 import io.fedstream.projects.RunInfo;
@@ -13,6 +14,7 @@ import io.fedstream.projects.Site;
 import io.fedstream.projects.SiteConfig;
 import io.fedstream.projects.TaskDef;
 import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -42,12 +44,67 @@ public final class ProjectFlow {
 
   private static final ObjectMapper JSON = new ObjectMapper();
 
-  private final String bootstrap;
-  private final String registry;
-  private final String namespace;
+  private final Sites sites;
   private final PrintWriter out;
   private final Duration commandTimeout;
   private final Consumer<RunEvent> watcher;
+  private byte[] marker = new byte[0];
+
+  /**
+   * How a site of the flow connects (its node's settings and the public key it registers), and what
+   * happens around membership changes. The plain flow uses one set of settings for every site and
+   * a placeholder key; the secured demo gives each site its own kit's settings, principal and keys.
+   */
+  public interface Sites {
+    /**
+     * The node settings of a site: bootstrap, registry, namespace, the site id as node id, and any
+     * security settings and interceptors.
+     *
+     * @param siteId the site id
+     * @return its settings
+     */
+    NodeConfig node(String siteId);
+
+    /**
+     * The public key a site registers (the {@code Site} record's), with its id and version.
+     *
+     * @param siteId the site id
+     * @return the key; the default is a placeholder that no one encrypts to
+     */
+    default Key publicKey(String siteId) {
+      return new Key(("demo-key-of-" + siteId).getBytes(StandardCharsets.UTF_8), siteId + "-k1", 1);
+    }
+
+    /**
+     * Called once every site is registered (the router's {@code Site} records hold their keys).
+     * Default: nothing.
+     *
+     * @param view the coordinator's view of the namespace
+     */
+    default void registered(ProjectsView view) {
+    }
+
+    /**
+     * Called after the project's membership changed (created, joined) and before any site uses
+     * what the change gives it. Default: nothing.
+     *
+     * @param view the coordinator's view of the namespace
+     * @param project the project
+     * @param members the coordinator and the participants expected now
+     */
+    default void membershipChanged(ProjectsView view, String project, List<String> members) {
+    }
+  }
+
+  /**
+   * A public key as the {@code Site} record carries it.
+   *
+   * @param bytes the key
+   * @param id its id
+   * @param version its version (1 for a first key)
+   */
+  public record Key(byte[] bytes, String id, int version) {
+  }
 
   /**
    * The outcome.
@@ -68,19 +125,56 @@ public final class ProjectFlow {
    */
   public ProjectFlow(String bootstrap, String registry, String namespace, PrintWriter out,
       Duration commandTimeout, Consumer<RunEvent> watcher) {
-    this.bootstrap = Objects.requireNonNull(bootstrap);
-    this.registry = Objects.requireNonNull(registry);
-    this.namespace = Objects.requireNonNull(namespace);
+    this(plain(bootstrap, registry, namespace), out, commandTimeout, watcher);
+  }
+
+  /**
+   * A flow whose sites connect as {@code sites} says (each its own settings, such as a startup
+   * kit's credentials and an end-to-end interceptor).
+   *
+   * @param sites each site's settings and key, and the membership hooks
+   * @param commandTimeout how long a site waits for the router's reply before resending
+   * @param watcher called with each event the coordinator sees; null for none
+   */
+  public ProjectFlow(Sites sites, PrintWriter out, Duration commandTimeout, Consumer<RunEvent> watcher) {
+    this.sites = Objects.requireNonNull(sites);
     this.out = Objects.requireNonNull(out);
     this.commandTimeout = commandTimeout;
     this.watcher = watcher == null ? e -> { } : watcher;
   }
 
-  private Site site(String id, String name) {
-    NodeConfig node = NodeConfig.builder().bootstrapServers(bootstrap).registryUrl(registry).namespace(namespace)
+  /**
+   * Puts {@code text} at the end of every model payload the flow sends (after the model's 24
+   * bytes, which is all a reader takes), so that a test can search disks and topics for it.
+   * Default: nothing.
+   *
+   * @param text the marker; empty for none
+   * @return this flow
+   */
+  public ProjectFlow payloadMarker(String text) {
+    this.marker = text.getBytes(StandardCharsets.UTF_8);
+    return this;
+  }
+
+  private static Sites plain(String bootstrap, String registry, String namespace) {
+    Objects.requireNonNull(bootstrap);
+    Objects.requireNonNull(registry);
+    Objects.requireNonNull(namespace);
+    return id -> NodeConfig.builder().bootstrapServers(bootstrap).registryUrl(registry).namespace(namespace)
         .nodeId(id).build();
-    return Site.create(SiteConfig.builder(node).name(name).commandTimeout(commandTimeout)
-        .publicKey(("demo-key-of-" + id).getBytes(java.nio.charset.StandardCharsets.UTF_8), id + "-k1", 1).build());
+  }
+
+  private Site site(String id, String name) {
+    Key key = sites.publicKey(id);
+    return Site.create(SiteConfig.builder(sites.node(id)).name(name).commandTimeout(commandTimeout)
+        .publicKey(key.bytes(), key.id(), key.version()).build());
+  }
+
+  private Payload payload(LinearModel m) {
+    byte[] b = m.bytes();
+    byte[] all = java.util.Arrays.copyOf(b, b.length + marker.length);
+    System.arraycopy(marker, 0, all, b.length, marker.length);
+    return Payload.ofBytes("model", all);
   }
 
   private void say(String who, String line) {
@@ -102,12 +196,17 @@ public final class ProjectFlow {
       Mono.when(a.register(), b.register(), c.register()).block(Duration.ofMinutes(3));
       say("all", "3 sites registered: " + a.view().sites().stream().map(s -> s.id() + (s.connected() ? " (CONNECTED)" : ""))
           .toList());
+      sites.registered(a.view());
       a.createProject(PROJECT, "30-day readmission risk", List.of(
           new TaskDef("train", "train", "{\"epochs\": 40, \"lr\": 0.2}"),
           new TaskDef("evaluate", "evaluate", "{}"))).block(Duration.ofMinutes(2));
       say(a.id(), "created project '" + PROJECT + "' with tasks train, evaluate; I coordinate it");
+      sites.membershipChanged(a.view(), PROJECT, List.of(COORDINATOR));
       b.join(PROJECT).then(c.join(PROJECT)).block(Duration.ofMinutes(2));
       say("all", "hospital-b and hospital-c joined");
+      List<String> members = new ArrayList<>(List.of(COORDINATOR));
+      members.addAll(PARTICIPANTS);
+      sites.membershipChanged(a.view(), PROJECT, members);
 
       reactions.add(a.events(PROJECT).concatMap(e -> coordinate(a, e)).subscribe());
       reactions.add(participant(b, LinearModel.data(11, 200, 0, 1), -1));
@@ -173,7 +272,7 @@ public final class ProjectFlow {
             avg = LinearModel.average(List.of(global));
           }
           global = avg;
-          return a.sendGlobalUpdate(run, task, Payload.ofBytes("model", avg.bytes()));
+          return a.sendGlobalUpdate(run, task, payload(avg));
         })
         .onErrorResume(err -> {
           say(a.id(), "aggregation of " + run + " failed: " + err.getMessage());
@@ -219,7 +318,7 @@ public final class ProjectFlow {
           return p.log(run, "INFO", String.format(Locale.ROOT, "evaluated %s: MSE %.4f on %d samples", m, mse,
                   data.length))
               .then(p.progress(run, 1.0, "evaluated"))
-              .then(p.sendLocalUpdate(run, task, Payload.ofBytes("model", new LinearModel(mse, 0, data.length).bytes())));
+              .then(p.sendLocalUpdate(run, task, payload(new LinearModel(mse, 0, data.length))));
         }
         JsonNode params = parse(t.parametersJson());
         int epochs = params.path("epochs").asInt(10);
@@ -230,7 +329,7 @@ public final class ProjectFlow {
             .then(p.progress(run, 1.0, "epoch " + epochs + "/" + epochs))
             .then(p.log(run, "INFO", String.format(Locale.ROOT, "trained %d epochs on %d samples: %s, MSE %.4f",
                 epochs, data.length, full, full.mse(data))))
-            .then(p.sendLocalUpdate(run, task, Payload.ofBytes("model", full.bytes())))
+            .then(p.sendLocalUpdate(run, task, payload(full)))
             .doOnSuccess(x -> say(p.id(), "sent local update for task " + task + " of " + run));
       });
     });

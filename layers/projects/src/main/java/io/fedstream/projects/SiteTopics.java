@@ -11,6 +11,7 @@ import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.errors.TopicAuthorizationException;
 import org.apache.kafka.common.errors.TopicExistsException;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
@@ -35,7 +36,11 @@ final class SiteTopics {
     return new KafkaProducer<>(p, new StringSerializer(), new ByteArraySerializer());
   }
 
-  /** Creates the topics that are missing, with the contract's settings. */
+  /**
+   * Creates the topics that are missing, with the contract's settings. A topic the site may not
+   * create (a secured namespace: the admin creates a site's topics with {@code fedstream site add})
+   * is fine when it exists and the site may see it.
+   */
   static void create(NodeConfig node, List<String> topics) {
     try (Admin admin = Admin.create(client(node))) {
       List<NewTopic> news = topics.stream().map(TopicSettings::newTopic).toList();
@@ -43,6 +48,9 @@ final class SiteTopics {
         try {
           f.get(30, TimeUnit.SECONDS);
         } catch (ExecutionException e) {
+          if (e.getCause() instanceof TopicAuthorizationException && visible(admin, t)) {
+            return;
+          }
           if (!(e.getCause() instanceof TopicExistsException)) {
             throw new ProjectException(io.fedstream.node.ErrorCode.UNAVAILABLE, "", "could not create " + t + ": "
                 + e.getCause());
@@ -51,6 +59,19 @@ final class SiteTopics {
           throw new ProjectException(io.fedstream.node.ErrorCode.UNAVAILABLE, "", "could not create " + t + ": " + e);
         }
       });
+    }
+  }
+
+  /** Whether the topic exists and this principal may describe it. */
+  private static boolean visible(Admin admin, String topic) {
+    try {
+      admin.describeTopics(List.of(topic)).allTopicNames().get(30, TimeUnit.SECONDS);
+      return true;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return false;
+    } catch (Exception e) {
+      return false;
     }
   }
 }
