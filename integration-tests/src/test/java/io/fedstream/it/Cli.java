@@ -33,13 +33,22 @@ final class Cli {
 
   /** Runs {@code java -cp <launcher> io.fedstream.launcher.Main args...}, waiting at most 3 minutes. */
   static Result fedstream(String... args) throws Exception {
+    return fedstream(180, args);
+  }
+
+  /** Runs {@code java -cp <launcher> io.fedstream.launcher.Main args...}, waiting at most {@code seconds}. */
+  static Result fedstream(int seconds, String... args) throws Exception {
     List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
         "-Xmx512m", "-cp", classpath(), "io.fedstream.launcher.Main"));
     cmd.addAll(List.of(args));
-    return run(cmd, Map.of());
+    return run(cmd, Map.of(), seconds);
   }
 
   static Result run(List<String> cmd, Map<String, String> env) throws Exception {
+    return run(cmd, env, 180);
+  }
+
+  static Result run(List<String> cmd, Map<String, String> env, int seconds) throws Exception {
     Path out = Files.createTempFile("fedstream-out", ".txt");
     Path err = Files.createTempFile("fedstream-err", ".txt");
     try {
@@ -50,9 +59,9 @@ final class Cli {
       pb.environment().putAll(env);
       pb.directory(Path.of(System.getProperty("fedstream.repo.root")).toFile());
       Process p = pb.start();
-      if (!p.waitFor(180, TimeUnit.SECONDS)) {
+      if (!p.waitFor(seconds, TimeUnit.SECONDS)) {
         p.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
-        throw new AssertionError("fedstream " + cmd + " did not finish within 180 s; stdout:\n"
+        throw new AssertionError("fedstream " + cmd + " did not finish within " + seconds + " s; stdout:\n"
             + Files.readString(out) + "\nstderr:\n" + Files.readString(err));
       }
       return new Result(p.exitValue(), Files.readString(out, StandardCharsets.UTF_8), Files.readString(err, StandardCharsets.UTF_8));
