@@ -13,7 +13,7 @@ import io.fedstream.node.NodeHost;
 import io.fedstream.node.Payload;
 import io.fedstream.router.Router;
 import io.fedstream.router.RouterConfig;
-import io.fedstream.router.RouterContract;
+import io.fedstream.protocol.RouterContract;
 import io.fedstream.schemas.TopicSettings;
 import io.fedstream.schemas.Topics;
 import io.fedstream.schemas.wire.AvroWire;

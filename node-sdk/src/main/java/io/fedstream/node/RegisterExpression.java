@@ -93,8 +93,8 @@ public final class RegisterExpression {
     io.fedstream.protocol.Expression e;
     try {
       e = io.fedstream.protocol.Expression.parse(text);
-    } catch (io.fedstream.protocol.InvalidConditionException ex) {
-      throw new NodeException.InvalidConditionException(ex.getMessage());
+    } catch (io.fedstream.schemas.FedStreamException ex) {
+      throw invalid(ex);
     }
     List<Unit> units = new ArrayList<>();
     Term root = e.<Term>fold(u -> {
@@ -103,6 +103,12 @@ public final class RegisterExpression {
       return unit;
     }, All::new, Any::new);
     return new RegisterExpression(text, root, units);
+  }
+
+  /** The protocol's INVALID_CONDITION failure as the SDK's exception; any other failure as it is. */
+  static RuntimeException invalid(io.fedstream.schemas.FedStreamException ex) {
+    return io.fedstream.schemas.ErrorRegistry.INVALID_CONDITION.isCodeOf(ex)
+        ? new NodeException.InvalidConditionException(ex.getMessage()) : ex;
   }
 
   /** The text as given to {@link #parse}. */

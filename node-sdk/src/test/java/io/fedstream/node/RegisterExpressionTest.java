@@ -25,7 +25,8 @@ class RegisterExpressionTest {
       Expression router;
       try {
         router = Expression.parse(t);
-      } catch (io.fedstream.protocol.InvalidConditionException e) {
+      } catch (io.fedstream.schemas.FedStreamException e) {
+        assertEquals("INVALID_CONDITION", e.code(), t);
         NodeException.InvalidConditionException ours =
             assertThrows(NodeException.InvalidConditionException.class, () -> RegisterExpression.parse(t), t);
         assertEquals(ErrorCode.INVALID_CONDITION, ours.errorCode(), t);

@@ -1,6 +1,7 @@
 package io.fedstream.protocol;
 
 import io.fedstream.avro.Value;
+import io.fedstream.schemas.FedStreamException;
 import io.fedstream.schemas.Limits;
 import java.util.ArrayList;
 import java.util.List;
@@ -66,15 +67,15 @@ public record Condition(String key, Op op, Object literal) {
    * @param rawKey the key as written, {@code key} or {@code key__op}
    * @param literal the literal (a {@code Value} or its content)
    * @return the condition
-   * @throws InvalidConditionException if the key is empty, the operator unknown, the literal nested
+   * @throws FedStreamException (code {@code INVALID_CONDITION}) if the key is empty, the operator unknown, the literal nested
    *     deeper than {@link Limits#MAX_VALUE_DEPTH} or it cannot be compared with that operator
    */
   public static Condition parse(String rawKey, Object literal) {
     if (rawKey == null || rawKey.isEmpty()) {
-      throw new InvalidConditionException("condition key must not be empty");
+      throw Invalid.condition("condition key must not be empty");
     }
     if (Limits.depth(literal, Limits.MAX_VALUE_DEPTH) > Limits.MAX_VALUE_DEPTH) {
-      throw new InvalidConditionException("condition '" + Limits.quote(rawKey) + "' has a literal nested"
+      throw Invalid.condition("condition '" + Limits.quote(rawKey) + "' has a literal nested"
           + " deeper than " + Limits.MAX_VALUE_DEPTH + " levels");
     }
     String key = rawKey;
@@ -84,24 +85,24 @@ public record Condition(String key, Op op, Object literal) {
       String suffix = rawKey.substring(at + SEPARATOR.length());
       Op parsed = Op.of(suffix.toLowerCase(Locale.ROOT));
       if (parsed == null) {
-        throw new InvalidConditionException("condition '" + Limits.quote(rawKey) + "' has unknown operator '"
+        throw Invalid.condition("condition '" + Limits.quote(rawKey) + "' has unknown operator '"
             + Limits.quote(suffix) + "'; use one of eq ==, gt >, ge >=, lt <, le <=, contains (a key that"
             + " contains '__' needs an explicit operator, e.g. 'my__key__eq')");
       }
       key = rawKey.substring(0, at);
       op = parsed;
       if (key.isEmpty()) {
-        throw new InvalidConditionException("condition '" + Limits.quote(rawKey) + "' has no key before '__'");
+        throw Invalid.condition("condition '" + Limits.quote(rawKey) + "' has no key before '__'");
       }
     }
     Object v = Values.plain(literal);
     if (op == Op.GT || op == Op.GE || op == Op.LT || op == Op.LE) {
       if (!Values.isNumber(v) && !Values.isString(v)) {
-        throw new InvalidConditionException("condition '" + Limits.quote(rawKey) + "' compares with "
+        throw Invalid.condition("condition '" + Limits.quote(rawKey) + "' compares with "
             + describe(v) + "; ordering operators need a number or a string literal");
       }
       if (v instanceof Double d && d.isNaN()) {
-        throw new InvalidConditionException("condition '" + Limits.quote(rawKey) + "' compares with NaN");
+        throw Invalid.condition("condition '" + Limits.quote(rawKey) + "' compares with NaN");
       }
     }
     return new Condition(key, op, v);
@@ -112,13 +113,13 @@ public record Condition(String key, Op op, Object literal) {
    *
    * @param conditions key or key__op to literal; null or empty means "every event"
    * @return the parsed conditions, in the map's iteration order
-   * @throws InvalidConditionException on the first condition that cannot be parsed, or when there
+   * @throws FedStreamException (code {@code INVALID_CONDITION}) on the first condition that cannot be parsed, or when there
    *     are more than {@link Limits#MAX_CONDITIONS}
    */
   public static List<Condition> parseAll(Map<String, Value> conditions) {
     List<Condition> out = new ArrayList<>();
     if (conditions != null && conditions.size() > Limits.MAX_CONDITIONS) {
-      throw new InvalidConditionException("a subscription has " + conditions.size() + " conditions, more"
+      throw Invalid.condition("a subscription has " + conditions.size() + " conditions, more"
           + " than the " + Limits.MAX_CONDITIONS + " allowed");
     }
     if (conditions != null) {

@@ -1,5 +1,6 @@
 package io.fedstream.protocol;
 
+import io.fedstream.schemas.FedStreamException;
 import io.fedstream.schemas.Limits;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -84,15 +85,15 @@ public final class Expression {
    *
    * @param text for example {@code "worker:update:60% AND (master:rollout:1 OR *:stop:1)"}
    * @return the parsed expression
-   * @throws InvalidConditionException with the position and what was expected
+   * @throws FedStreamException (code {@code INVALID_CONDITION}) with the position and what was expected
    */
   public static Expression parse(String text) {
     if (text == null || text.isBlank()) {
-      throw new InvalidConditionException("register-table expression is empty; write unit events"
+      throw Invalid.condition("register-table expression is empty; write unit events"
           + " source:tag:amount joined by AND / OR, e.g. 'worker:update:3'");
     }
     if (text.length() > Limits.MAX_EXPRESSION_CHARS) {
-      throw new InvalidConditionException("register-table expression has " + text.length()
+      throw Invalid.condition("register-table expression has " + text.length()
           + " characters, more than the " + Limits.MAX_EXPRESSION_CHARS + " allowed: '"
           + Limits.quote(text) + "'");
     }
@@ -285,8 +286,8 @@ public final class Expression {
       return u.equals("AND") || u.equals("OR");
     }
 
-    InvalidConditionException error(String what) {
-      return new InvalidConditionException("register-table expression '" + Limits.quote(text) + "': " + what
+    FedStreamException error(String what) {
+      return Invalid.condition("register-table expression '" + Limits.quote(text) + "': " + what
           + " (at token " + (pos + 1) + ")");
     }
   }

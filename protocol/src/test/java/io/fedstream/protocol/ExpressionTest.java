@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.fedstream.schemas.FedStreamException;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -60,9 +61,10 @@ class ExpressionTest {
     for (String bad : List.of("", "  ", "worker:update", "worker:update:x", "worker:update:0",
         "worker:update:101%", "a:b:1 AND", "AND a:b:1", "(a:b:1", "a:b:1)", "a:b:1 b:c:2",
         "a:b:1 XOR b:c:2", "a::1", ":b:1")) {
-      InvalidConditionException ex = assertThrows(InvalidConditionException.class,
+      FedStreamException ex = assertThrows(FedStreamException.class,
           () -> Expression.parse(bad), bad);
       assertTrue(ex.getMessage().contains("expression"), ex.getMessage());
+      assertEquals("INVALID_CONDITION", ex.code());
     }
   }
 }

@@ -1,5 +1,6 @@
 package io.fedstream.router;
 
+import io.fedstream.protocol.RouterContract;
 import io.fedstream.schemas.RoutedRecords;
 import io.fedstream.avro.ConditionalEvent;
 import io.fedstream.avro.Envelope;

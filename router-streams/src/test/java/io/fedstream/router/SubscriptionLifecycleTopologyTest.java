@@ -1,5 +1,6 @@
 package io.fedstream.router;
 
+import io.fedstream.protocol.RouterContract;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;

@@ -122,13 +122,6 @@ final class EnvelopeCodec {
         : Payload.ofBytes(p.getName(), p.getContentType(), data);
   }
 
-  /** A value on the Confluent wire format: magic byte 0, the schema id, the Avro body. */
-  static byte[] framed(int schemaId, byte[] body) {
-    ByteBuffer wire = ByteBuffer.allocate(5 + body.length);
-    wire.put((byte) 0).putInt(schemaId).put(body);
-    return wire.array();
-  }
-
   /** A CHUNK envelope carrying one slice of a large payload. */
   static Envelope chunk(Message parent, String transferId, String payloadName, int index, int count, long offset,
       long totalSize, byte[] sha256, ByteBuffer data) {

@@ -7,13 +7,16 @@ import io.fedstream.node.Message;
 import io.fedstream.node.NodeException;
 import io.fedstream.node.Payload;
 import io.fedstream.node.Trigger;
+import io.fedstream.protocol.RouterContract;
+import io.fedstream.schemas.ErrorRegistry;
+import io.fedstream.schemas.FedStreamException;
 import io.fedstream.schemas.RoutedRecords;
 import io.fedstream.schemas.Topics;
 import io.fedstream.schemas.wire.AvroWire;
+import io.fedstream.schemas.wire.Framing;
 import io.fedstream.schemas.wire.SchemaRegistryClient;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -112,9 +115,10 @@ final class RouterLink {
       throw new IllegalArgumentException("Handler id required.");
     }
     try {
-      io.fedstream.protocol.Expression.parse(expression); // the router's grammar: refuse before sending
-    } catch (io.fedstream.protocol.InvalidConditionException e) {
-      return Flux.error(new NodeException.InvalidConditionException(e.getMessage()));
+      RouterContract.checkExpression(expression); // the router's grammar: refuse before sending
+    } catch (FedStreamException e) {
+      return Flux.error(ErrorRegistry.INVALID_CONDITION.isCodeOf(e)
+          ? new NodeException.InvalidConditionException(e.getMessage()) : e);
     }
     String topic = Topics.conditionalEvents(ctx.namespace);
     return Flux.defer(() -> {
@@ -148,11 +152,10 @@ final class RouterLink {
       }
       Map<String, io.fedstream.avro.Value> conditions = new LinkedHashMap<>();
       s.conditions().forEach((k, v) -> conditions.put(k, EnvelopeCodec.toValue(v)));
-      io.fedstream.avro.Subscription rec = io.fedstream.avro.Subscription.newBuilder()
-          .setSubscriptionId(id).setSubscriber(subscriber).setRole(s.role()).setChannel(s.channel())
-          .setInstances(new ArrayList<>(s.instances())).setRelationship(null)
+      io.fedstream.avro.Subscription rec = RouterContract.subscription(subscriber, s.role(), s.channel())
+          .setSubscriptionId(id).setInstances(new ArrayList<>(s.instances()))
           .setMode(io.fedstream.avro.SubscriptionMode.valueOf(s.mode().name()))
-          .setConditions(conditions).setCreatedAt(Instant.now()).build();
+          .setConditions(conditions).build();
       String topic = Topics.subscriptions(ctx.namespace);
       return outbox.writeRecord(topic, id, () -> subscriptions.encode(topic, rec));
     });
@@ -161,9 +164,7 @@ final class RouterLink {
   /** Writes a register-table record keyed by its id; completes on the broker's acknowledgement. */
   private Mono<Void> writeRegistration(String id, String nodeId, String handlerId, String expression) {
     return Mono.defer(() -> {
-      ConditionalEvent rec = ConditionalEvent.newBuilder()
-          .setRegistrationId(id).setNodeId(nodeId).setHandlerId(handlerId).setExpression(expression)
-          .setCreatedAt(Instant.now()).build();
+      ConditionalEvent rec = RouterContract.conditionalEvent(id, nodeId, handlerId, expression);
       String topic = Topics.conditionalEvents(ctx.namespace);
       return outbox.writeRecord(topic, id, () -> registrations.encode(topic, rec));
     });
@@ -174,9 +175,10 @@ final class RouterLink {
     List<Trigger.Item> items = new ArrayList<>();
     for (Payload p : m.payloads()) {
       Message gathered = null;
-      if (RoutedRecords.ENVELOPE_CONTENT_TYPE.equals(p.contentType()) && p.schemaId().isPresent()) {
+      Integer schemaId = p.schemaId().isPresent() ? p.schemaId().getAsInt() : null;
+      if (RouterContract.isEmbeddedEnvelope(p.contentType(), schemaId)) {
         try {
-          gathered = decodeGathered(ctx.mailbox, EnvelopeCodec.framed(p.schemaId().getAsInt(), p.bytes()));
+          gathered = decodeGathered(ctx.mailbox, Framing.frame(schemaId, p.bytes()));
         } catch (RuntimeException ex) {
           LOG.warn("host {}: trigger {}: cannot decode gathered message {}: {}", ctx.hostId, m.id(), p.name(),
               ex.toString());

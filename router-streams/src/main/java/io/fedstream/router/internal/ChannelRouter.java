@@ -7,7 +7,6 @@ import io.fedstream.avro.Envelope;
 import io.fedstream.avro.Kind;
 import io.fedstream.avro.Subscription;
 import io.fedstream.avro.SubscriptionMode;
-import io.fedstream.router.RouterContract;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;

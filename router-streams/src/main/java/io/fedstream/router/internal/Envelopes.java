@@ -6,7 +6,6 @@ import io.fedstream.avro.ErrorCode;
 import io.fedstream.avro.ErrorInfo;
 import io.fedstream.avro.Kind;
 import io.fedstream.avro.SessionType;
-import io.fedstream.router.RouterContract;
 import io.fedstream.schemas.RecordHeaders;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;

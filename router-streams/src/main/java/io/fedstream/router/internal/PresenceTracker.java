@@ -10,7 +10,6 @@ import io.fedstream.avro.LivenessState;
 import io.fedstream.avro.PresenceStatus;
 import io.fedstream.avro.SessionType;
 import io.fedstream.avro.Value;
-import io.fedstream.router.RouterContract;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;

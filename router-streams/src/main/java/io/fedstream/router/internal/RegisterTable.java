@@ -8,7 +8,7 @@ import io.fedstream.avro.Kind;
 import io.fedstream.avro.Payload;
 import io.fedstream.avro.SessionType;
 import io.fedstream.avro.Value;
-import io.fedstream.router.RouterContract;
+import io.fedstream.schemas.wire.Framing;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -300,12 +300,12 @@ final class RegisterTable extends Step<byte[]> {
         keys.add(kv.key);
         Entry en = Entry.of(kv.value);
         String position = en.topic() + ":" + en.partition() + ":" + en.offset();
-        if (embedded + en.wire().length <= settings.triggerMaxEmbeddedBytes() && en.wire().length > 5) {
+        if (embedded + en.wire().length <= settings.triggerMaxEmbeddedBytes()
+            && en.wire().length > Framing.HEADER_SIZE) {
           embedded += en.wire().length;
-          int schemaId = ByteBuffer.wrap(en.wire(), 1, 4).getInt();
           payloads.add(Payload.newBuilder().setName(position)
-              .setContentType(RoutedRecords.ENVELOPE_CONTENT_TYPE).setSchemaId(schemaId)
-              .setData(ByteBuffer.wrap(en.wire(), 5, en.wire().length - 5).slice()).setTransfer(null)
+              .setContentType(RoutedRecords.ENVELOPE_CONTENT_TYPE).setSchemaId(Framing.schemaId(en.wire()))
+              .setData(Framing.body(en.wire())).setTransfer(null)
               .build());
         } else {
           payloads.add(Payload.newBuilder().setName(position)

@@ -3,8 +3,8 @@ package io.fedstream.router.internal;
 import io.fedstream.schemas.RoutedRecords;
 import io.fedstream.avro.ConditionalEvent;
 import io.fedstream.avro.ErrorCode;
-import io.fedstream.protocol.InvalidConditionException;
-import io.fedstream.router.RouterContract;
+import io.fedstream.protocol.RouterContract;
+import io.fedstream.schemas.ErrorRegistry;
 import io.fedstream.schemas.Limits;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
@@ -71,7 +71,7 @@ final class RegistrationIntake extends Step<byte[]> {
             + " than the " + Limits.MAX_CONTROL_RECORD_BYTES + " the router accepts");
       }
     } catch (RuntimeException e) {
-      ErrorCode code = e instanceof InvalidConditionException ? ErrorCode.INVALID_CONDITION : ErrorCode.REJECTED;
+      ErrorCode code = ErrorRegistry.INVALID_CONDITION.isCodeOf(e) ? ErrorCode.INVALID_CONDITION : ErrorCode.REJECTED;
       if (c.getNodeId() == null || c.getNodeId().isBlank() || c.getNodeId().length() > Limits.MAX_ID_CHARS) {
         deadLetter(r, code, "registration rejected and no node to tell: " + e.getMessage());
       } else {

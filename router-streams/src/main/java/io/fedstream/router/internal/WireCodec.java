@@ -1,8 +1,8 @@
 package io.fedstream.router.internal;
 
 import io.fedstream.schemas.wire.AvroWire;
+import io.fedstream.schemas.wire.Framing;
 import io.fedstream.schemas.wire.SchemaRegistryClient;
-import java.nio.ByteBuffer;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import org.apache.avro.Schema;
@@ -43,12 +43,12 @@ public final class WireCodec implements Codec {
 
   @Override
   public <T extends SpecificRecord> Schema writerSchema(String topic, byte[] bytes, Class<T> type) {
-    if (bytes == null || bytes.length < 5 || bytes[0] != AvroWire.MAGIC) {
+    if (!Framing.isFramed(bytes)) {
       // decode() tells garbage and a wrong magic byte apart, with the message the rest uses
       wire(type).decode(topic, bytes);
       throw new IllegalArgumentException("no wire-format header");
     }
-    int id = ByteBuffer.wrap(bytes, 1, 4).getInt();
+    int id = Framing.schemaId(bytes);
     Map<Integer, Schema> known = writers.computeIfAbsent(type, t -> new ConcurrentHashMap<>());
     Schema s = known.get(id);
     if (s == null) {

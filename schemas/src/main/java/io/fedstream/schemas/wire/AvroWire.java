@@ -3,7 +3,6 @@ package io.fedstream.schemas.wire;
 import io.fedstream.schemas.Limits;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.nio.ByteBuffer;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
@@ -23,8 +22,8 @@ import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.common.serialization.Serializer;
 
 /**
- * Encodes and decodes one generated Avro record type on the Confluent wire format: byte 0 is the
- * magic byte {@code 0}, bytes 1–4 the big-endian schema id, then the Avro binary body. Schemas are
+ * Encodes and decodes one generated Avro record type on the Confluent wire format ({@link Framing}:
+ * the magic byte {@code 0}, the big-endian schema id, then the Avro binary body). Schemas are
  * registered under the topic name strategy, {@code <topic>-value}.
  *
  * <p>Decoding resolves the writer's schema (fetched by id, then cached) against this type's schema,
@@ -34,10 +33,7 @@ import org.apache.kafka.common.serialization.Serializer;
  */
 public final class AvroWire<T extends SpecificRecord> {
 
-  /** The magic byte that starts every wire-format record. */
-  public static final byte MAGIC = 0;
-
-  private static final int HEADER = 5;
+  private static final int HEADER = Framing.HEADER_SIZE;
 
   private final Class<T> type;
   private final Schema schema;
@@ -156,7 +152,7 @@ public final class AvroWire<T extends SpecificRecord> {
     byte[] h = headers.get(topic);
     if (h == null) {
       int id = schemaId(topic);
-      h = new byte[] {MAGIC, (byte) (id >>> 24), (byte) (id >>> 16), (byte) (id >>> 8), (byte) id};
+      h = Framing.header(id);
       headers.put(topic, h);
     }
     return h;
@@ -198,11 +194,11 @@ public final class AvroWire<T extends SpecificRecord> {
       throw new WireFormatException(WireFormatException.Problem.GARBAGE, "Record on '" + topic + "' has "
           + bytes.length + " bytes, fewer than the 5-byte wire-format header.", null);
     }
-    if (bytes[0] != MAGIC) {
+    if (bytes[0] != Framing.MAGIC) {
       throw new WireFormatException(WireFormatException.Problem.BAD_MAGIC, "Record on '" + topic
           + "' starts with byte " + bytes[0] + ", not the wire format's magic byte 0.", null);
     }
-    int id = ByteBuffer.wrap(bytes, 1, 4).getInt();
+    int id = Framing.schemaId(bytes);
     SpecificDatumReader<T> reader = readers.get(id);
     if (reader == null) {
       reader = readerFor(topic, id);

@@ -1,25 +1,25 @@
-package io.fedstream.router;
+package io.fedstream.protocol;
 
-import io.fedstream.protocol.InvalidConditionException;
-import io.fedstream.schemas.RoutedRecords;
 import io.fedstream.avro.ConditionalEvent;
 import io.fedstream.avro.Envelope;
 import io.fedstream.avro.Payload;
 import io.fedstream.avro.Subscription;
 import io.fedstream.avro.SubscriptionMode;
-import io.fedstream.protocol.Condition;
-import io.fedstream.protocol.Expression;
+import io.fedstream.avro.Value;
+import io.fedstream.schemas.FedStreamException;
+import io.fedstream.schemas.RoutedRecords;
 import io.fedstream.schemas.Topics;
-import java.nio.ByteBuffer;
+import io.fedstream.schemas.wire.Framing;
 import java.time.Instant;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.UUID;
 
 /**
- * What a node writes to use the router, and what it reads back: the encode side of event
- * subscriptions and of the conditional event register table, checked with the router's own
- * parsers, and the constants of the records the router emits. See {@code docs/router.md}.
+ * The router's control records, built and checked once for the SDK and the router: what a node
+ * writes to use the router, and how it reads the triggers back. See {@code docs/router.md}.
  *
  * <ul>
  *   <li>Subscribe: write {@link #subscription} to {@code Topics.subscriptions(ns)} keyed by its
@@ -33,6 +33,10 @@ import java.util.UUID;
  *       {@link RoutedRecords#ROUTER_SOURCE} with error code {@code INVALID_CONDITION} and {@code inReplyTo} = the
  *       id.
  * </ul>
+ *
+ * <p>The router checks every record it reads with {@link #checkSubscription} and {@link
+ * #checkExpression}; the SDK builds what it writes with {@link #subscription} and {@link
+ * #conditionalEvent}, and refuses a bad expression with {@link #checkExpression} before sending it.
  */
 public final class RouterContract {
 
@@ -41,14 +45,14 @@ public final class RouterContract {
 
   /**
    * Starts a subscription record with a fresh id, {@code FOREVER} mode, no conditions, every
-   * instance and {@code createdAt} now. Set instances, mode and conditions on the builder, then
-   * pass the result through {@link #checkSubscription}.
+   * instance, no relationship and {@code createdAt} now. Set id, instances, mode and conditions on
+   * the builder; the router checks the result as {@link #checkSubscription} does.
    *
    * @param subscriber the node id whose mailbox receives matching events
    * @param role the emitting role (underscores become hyphens)
    * @param channel the event channel (underscores become hyphens)
-   * @return a builder of the Avro record
-   * @throws IllegalArgumentException if a name is empty or invalid
+   * @return a builder of the record
+   * @throws IllegalArgumentException if the subscriber is empty or a name invalid
    */
   public static Subscription.Builder subscription(String subscriber, String role, String channel) {
     requireText("subscriber", subscriber);
@@ -60,16 +64,17 @@ public final class RouterContract {
         .setInstances(List.of())
         .setRelationship(null)
         .setMode(SubscriptionMode.FOREVER)
-        .setConditions(new java.util.HashMap<>())
+        .setConditions(new HashMap<>())
         .setCreatedAt(Instant.now());
   }
 
   /**
-   * Checks a subscription as the router will: names valid, subscriber and id present, every
+   * Checks a subscription as the router does: names valid, subscriber and id present, every
    * condition parsable. Role and channel are returned normalised.
    *
+   * @param s the record; never null
    * @return the subscription with normalised role and channel
-   * @throws InvalidConditionException if a condition cannot be parsed
+   * @throws FedStreamException (code {@code INVALID_CONDITION}) if a condition cannot be parsed
    * @throws IllegalArgumentException if a name or id is missing or invalid
    */
   public static Subscription checkSubscription(Subscription s) {
@@ -77,38 +82,55 @@ public final class RouterContract {
     requireText("subscriptionId", s.getSubscriptionId());
     requireText("subscriber", s.getSubscriber());
     Condition.parseAll(s.getConditions());
-    Subscription copy = Subscription.newBuilder(s)
+    return Subscription.newBuilder(s)
         .setRole(Topics.requireName("role", s.getRole()))
         .setChannel(Topics.requireName("channel", s.getChannel()))
         .build();
-    return copy;
   }
 
   /**
-   * Validates RoleML conditions ({@code key[__op]} to a literal) without building a record.
+   * Checks RoleML conditions ({@code key[__op]} to a literal) without building a record.
    *
-   * @throws InvalidConditionException naming the first bad condition
+   * @param conditions key or key__op to literal; null or empty means "every event"
+   * @throws FedStreamException (code {@code INVALID_CONDITION}) naming the first bad condition
    */
-  public static void checkConditions(java.util.Map<String, io.fedstream.avro.Value> conditions) {
+  public static void checkConditions(Map<String, Value> conditions) {
     Condition.parseAll(conditions);
   }
 
   /**
-   * Builds a validated register-table record with a fresh registration id.
+   * Builds a checked register-table record with a fresh registration id and {@code createdAt} now.
    *
    * @param nodeId the registering node; triggers go to its mailbox
    * @param handlerId the handler bound to the expression; it becomes the trigger's tag
    * @param expression unit events {@code source:tag:amount} with AND, OR and parentheses
    * @return the record to write to {@code Topics.conditionalEvents(ns)} keyed by its id
-   * @throws InvalidConditionException if the expression cannot be parsed
+   * @throws FedStreamException (code {@code INVALID_CONDITION}) if the expression cannot be parsed
    * @throws IllegalArgumentException if nodeId or handlerId is empty
    */
   public static ConditionalEvent conditionalEvent(String nodeId, String handlerId, String expression) {
+    return conditionalEvent(UUID.randomUUID().toString(), nodeId, handlerId, expression);
+  }
+
+  /**
+   * Builds a checked register-table record with a given registration id and {@code createdAt} now.
+   *
+   * @param registrationId the record's id and key (the id the router's rejection and triggers name)
+   * @param nodeId the registering node; triggers go to its mailbox
+   * @param handlerId the handler bound to the expression; it becomes the trigger's tag
+   * @param expression unit events {@code source:tag:amount} with AND, OR and parentheses
+   * @return the record to write to {@code Topics.conditionalEvents(ns)} keyed by its id
+   * @throws FedStreamException (code {@code INVALID_CONDITION}) if the expression cannot be parsed
+   * @throws IllegalArgumentException if an id is empty
+   */
+  public static ConditionalEvent conditionalEvent(String registrationId, String nodeId, String handlerId,
+      String expression) {
+    requireText("registrationId", registrationId);
     requireText("nodeId", nodeId);
     requireText("handlerId", handlerId);
     checkExpression(expression);
     return ConditionalEvent.newBuilder()
-        .setRegistrationId(UUID.randomUUID().toString())
+        .setRegistrationId(registrationId)
         .setNodeId(nodeId)
         .setHandlerId(handlerId)
         .setExpression(expression)
@@ -117,35 +139,49 @@ public final class RouterContract {
   }
 
   /**
-   * Validates a register-table expression with the router's parser.
+   * Checks a register-table expression with the router's grammar.
    *
-   * @throws InvalidConditionException saying where the expression is wrong
+   * @param expression the expression
+   * @throws FedStreamException (code {@code INVALID_CONDITION}) saying where the expression is wrong
    */
   public static void checkExpression(String expression) {
     Expression.parse(expression);
   }
 
   /**
-   * The Confluent wire bytes of one envelope gathered in a trigger (magic byte, schema id, Avro
-   * body), ready for the node's envelope decoder (as read from {@code Topics.mailbox(ns)}).
+   * Whether a payload of a trigger embeds a gathered envelope (rather than naming its position).
+   *
+   * @param contentType the payload's content type
+   * @param schemaId the payload's schema id, null if none
+   * @return true if its data is the Avro body of an envelope written with {@code schemaId}
+   */
+  public static boolean isEmbeddedEnvelope(String contentType, Integer schemaId) {
+    return RoutedRecords.ENVELOPE_CONTENT_TYPE.equals(contentType) && schemaId != null;
+  }
+
+  /**
+   * The wire bytes of one envelope gathered in a trigger (framed again: magic byte, schema id,
+   * Avro body), ready for the node's envelope decoder as if read from {@code Topics.mailbox(ns)}.
    *
    * @param payload a payload of a {@code TRIGGER} envelope with {@link RoutedRecords#ENVELOPE_CONTENT_TYPE}
    * @return the wire bytes
    * @throws IllegalArgumentException if the payload is a reference or has no schema id
    */
   public static byte[] gatheredWireBytes(Payload payload) {
-    if (!RoutedRecords.ENVELOPE_CONTENT_TYPE.equals(payload.getContentType()) || payload.getSchemaId() == null) {
+    if (!isEmbeddedEnvelope(payload.getContentType(), payload.getSchemaId())) {
       throw new IllegalArgumentException("payload '" + payload.getName() + "' is not an embedded"
           + " envelope (content type " + payload.getContentType() + "); references are read from"
           + " the topic position in its data");
     }
-    ByteBuffer data = payload.getData().duplicate();
-    ByteBuffer out = ByteBuffer.allocate(5 + data.remaining());
-    out.put((byte) 0).putInt(payload.getSchemaId()).put(data);
-    return out.array();
+    return Framing.frame(payload.getSchemaId(), payload.getData());
   }
 
-  /** Whether an envelope is a trigger from the router. */
+  /**
+   * Whether an envelope is a trigger from the router.
+   *
+   * @param e an envelope; never null
+   * @return true if it is a {@code TRIGGER} from {@link RoutedRecords#ROUTER_SOURCE}
+   */
   public static boolean isTrigger(Envelope e) {
     return e.getKind() == io.fedstream.avro.Kind.TRIGGER && RoutedRecords.ROUTER_SOURCE.equals(e.getSource());
   }
