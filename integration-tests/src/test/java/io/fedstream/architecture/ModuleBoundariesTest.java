@@ -49,7 +49,8 @@ class ModuleBoundariesTest {
       classes().that().resideInAPackage(layer)
           .should().onlyDependOnClassesThat(ownOrAllowed(layer))
           .because("a layer imports io.fedstream.node and io.fedstream.node.spi only (and the platform's root"
-              + " exception, FedStreamException, which NodeException extends), never another layer")
+              + " exception, FedStreamException, which NodeException extends, and the registry of error codes,"
+              + " ErrorRegistry, its codes come from), never another layer")
           .allowEmptyShould(true)
           .check(classes);
     }
@@ -57,11 +58,14 @@ class ModuleBoundariesTest {
 
   private static DescribedPredicate<JavaClass> ownOrAllowed(String layer) {
     String own = layer.substring(0, layer.length() - 2);
-    return DescribedPredicate.describe("in " + own + ", io.fedstream.node, io.fedstream.node.spi or outside io.fedstream",
+    return DescribedPredicate.describe("in " + own + ", io.fedstream.node, io.fedstream.node.spi, FedStreamException,"
+            + " ErrorRegistry or outside io.fedstream",
         c -> !c.getPackageName().startsWith("io.fedstream")
             || c.getPackageName().equals(own) || c.getPackageName().startsWith(own + ".")
             || c.getPackageName().equals("io.fedstream.node") || c.getPackageName().equals("io.fedstream.node.spi")
             || c.getName().equals("io.fedstream.schemas.FedStreamException")
+            || c.getName().equals("io.fedstream.schemas.ErrorRegistry")
+            || c.getName().equals("io.fedstream.schemas.ErrorRegistry$Scope")
             // The routing server's site side speaks the topic contract's control records on the
             // site's own topics (commands, inbox, status, logs), which the SDK has no API for; it
             // uses the contract's public packages (generated records, topic names, wire format)

@@ -111,8 +111,11 @@ public class NodeException extends FedStreamException {
   }
 
   /**
-   * The router rejected a subscription's conditions or a registration's expression ({@link
-   * ErrorCode#INVALID_CONDITION}).
+   * A subscription's conditions or a register-table expression do not parse ({@link
+   * ErrorCode#INVALID_CONDITION}): the router rejected them, or the SDK refused them before
+   * sending ({@link RegisterExpression#parse}, {@link Node#register}). The one exception of this
+   * name: the shared grammar (module {@code protocol}) fails with a {@link FedStreamException} of
+   * the same code, which the SDK turns into this.
    */
   public static class InvalidConditionException extends NodeException {
     private static final long serialVersionUID = 1L;

@@ -1,5 +1,6 @@
 package io.fedstream.connection;
 
+import io.fedstream.schemas.ErrorRegistry;
 import io.fedstream.schemas.FedStreamException;
 import java.util.List;
 
@@ -13,18 +14,18 @@ public class ConnectionException extends FedStreamException {
   private static final long serialVersionUID = 1L;
 
   /** The client disconnected, died (no heartbeat within the liveness timeout) or reconnected while an instruction waited for its response. */
-  public static final String DISCONNECTED = "DISCONNECTED";
+  public static final String DISCONNECTED = ErrorRegistry.DISCONNECTED.name();
   /** A proxy already runs an instruction for its client; one at a time per client. */
-  public static final String BUSY = "BUSY";
+  public static final String BUSY = ErrorRegistry.BUSY.name();
   /** The server or the connection was closed. */
-  public static final String CLOSED = "CLOSED";
+  public static final String CLOSED = ErrorRegistry.CLOSED.name();
   /** An argument was invalid (a minimum below 1, a message without a tag). */
-  public static final String BAD_ARGUMENTS = "BAD_ARGUMENTS";
+  public static final String BAD_ARGUMENTS = ErrorRegistry.BAD_ARGUMENTS.name();
   /** Nothing came in time: a response, an instruction, or enough clients. */
-  public static final String TIMEOUT = "TIMEOUT";
+  public static final String TIMEOUT = ErrorRegistry.TIMEOUT.name();
 
-  /** The codes above, for the documentation check. */
-  public static final List<String> CODES = List.of(DISCONNECTED, BUSY, CLOSED, BAD_ARGUMENTS, TIMEOUT);
+  /** The codes above, in the registry's order ({@code ErrorRegistry.Scope.CONNECTION}); each has its section in {@code docs/errors.md}. */
+  public static final List<String> CODES = ErrorRegistry.codes(ErrorRegistry.Scope.CONNECTION);
 
   /**
    * Creates an exception.

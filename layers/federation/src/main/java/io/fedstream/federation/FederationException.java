@@ -1,5 +1,6 @@
 package io.fedstream.federation;
 
+import io.fedstream.schemas.ErrorRegistry;
 import io.fedstream.schemas.FedStreamException;
 import java.util.List;
 import java.util.Optional;
@@ -14,21 +15,20 @@ public class FederationException extends FedStreamException {
   private static final long serialVersionUID = 1L;
 
   /** A {@code train} argument is unknown, missing, of the wrong type or (across processes) not serialisable. */
-  public static final String BAD_ARGUMENTS = "BAD_ARGUMENTS";
+  public static final String BAD_ARGUMENTS = ErrorRegistry.BAD_ARGUMENTS.name();
   /** A node class cannot be used: no public no-argument constructor, no single public {@code train}, no parameter names. */
-  public static final String BAD_NODE_CLASS = "BAD_NODE_CLASS";
+  public static final String BAD_NODE_CLASS = ErrorRegistry.BAD_NODE_CLASS.name();
   /** The federation's shape is wrong: no clients, duplicate ids, roles that do not match the clients. */
-  public static final String BAD_FEDERATION = "BAD_FEDERATION";
+  public static final String BAD_FEDERATION = ErrorRegistry.BAD_FEDERATION.name();
   /** A node's {@code train} failed, or a node of another process left; {@link #nodeId()} names it. */
-  public static final String NODE_FAILED = "NODE_FAILED";
+  public static final String NODE_FAILED = ErrorRegistry.NODE_FAILED.name();
   /** The federation stopped while this node was blocked in a call; ends its {@code train}. */
-  public static final String STOPPED = "STOPPED";
+  public static final String STOPPED = ErrorRegistry.STOPPED.name();
   /** Nothing arrived in time (a receive or gather with a timeout, nodes that never became present). */
-  public static final String TIMEOUT = "TIMEOUT";
+  public static final String TIMEOUT = ErrorRegistry.TIMEOUT.name();
 
-  /** The codes above, for the documentation check. */
-  public static final List<String> CODES = List.of(BAD_ARGUMENTS, BAD_NODE_CLASS, BAD_FEDERATION, NODE_FAILED, STOPPED,
-      TIMEOUT);
+  /** The codes above, in the registry's order ({@code ErrorRegistry.Scope.FEDERATION}); each has its section in {@code docs/errors.md}. */
+  public static final List<String> CODES = ErrorRegistry.codes(ErrorRegistry.Scope.FEDERATION);
 
   private final String nodeId;
 
