@@ -39,9 +39,8 @@ public final class EventSubscription {
     ONCE
   }
 
-  /** The operator spellings accepted after the last {@code __} of a condition key. */
-  public static final Set<String> OPERATORS = Set.of("eq", "==", "gt", ">", "ge", ">=", "lt", "<", "le", "<=",
-      "contains");
+  /** The operator spellings accepted after the last {@code __} of a condition key: the router's grammar's. */
+  public static final Set<String> OPERATORS = io.fedstream.protocol.Condition.OPERATORS;
 
   private final String role;
   private final String channel;

@@ -4,10 +4,13 @@ import io.fedstream.avro.Value;
 import io.fedstream.schemas.FedStreamException;
 import io.fedstream.schemas.Limits;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 
 /**
  * One RoleML condition on an event's {@code args}: {@code key[__op]} to a literal. Conditions of
@@ -60,6 +63,20 @@ public record Condition(String key, Op op, Object literal) {
 
   /** Separator between the key and the operator, as in RoleML. */
   public static final String SEPARATOR = "__";
+
+  /** Every spelling of an operator accepted after the last {@link #SEPARATOR} (case-insensitive). */
+  public static final Set<String> OPERATORS = spellings();
+
+  private static Set<String> spellings() {
+    Set<String> out = new LinkedHashSet<>();
+    for (Op op : Op.values()) {
+      out.add(op.word);
+      if (op.symbol != null) {
+        out.add(op.symbol);
+      }
+    }
+    return Collections.unmodifiableSet(out);
+  }
 
   /**
    * Parses one condition.

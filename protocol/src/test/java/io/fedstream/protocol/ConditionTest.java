@@ -110,6 +110,15 @@ class ConditionTest {
   }
 
   @Test
+  void everyOperatorSpellingParses() {
+    assertEquals(java.util.Set.of("eq", "==", "gt", ">", "ge", ">=", "lt", "<", "le", "<=", "contains"),
+        Condition.OPERATORS);
+    for (String op : Condition.OPERATORS) {
+      assertEquals("a", Condition.parse("a__" + op.toUpperCase(java.util.Locale.ROOT), v(1L)).key(), op);
+    }
+  }
+
+  @Test
   void badConditionsAreRejectedWithACode() {
     FedStreamException e = assertThrows(FedStreamException.class,
         () -> Condition.parse("a__gtt", v(1L)));
