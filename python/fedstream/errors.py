@@ -1,4 +1,5 @@
-"""Typed errors with the same codes as the Java SDK (``io.fedstream.node.ErrorCode``)."""
+"""Typed errors with the same codes as the Java SDK (``io.fedstream.node.ErrorCode``): the envelope codes of
+the registry ``io.fedstream.schemas.ErrorRegistry``, explained in docs/errors.md (ErrorCodesTest checks them)."""
 
 
 class FedStreamError(Exception):

@@ -101,11 +101,11 @@ public final class EmbeddedRegistry implements AutoCloseable {
       Properties p = new Properties();
       try (InputStream in = EmbeddedRegistry.class.getResourceAsStream("registry.properties")) {
         if (in == null) {
-          throw new PlatformException("NOT_INSTALLED", "registry.properties is missing from broker-config; rebuild.");
+          throw new PlatformException(PlatformException.NOT_INSTALLED, "registry.properties is missing from broker-config; rebuild.");
         }
         p.load(in);
       } catch (IOException e) {
-        throw new PlatformException("NOT_INSTALLED", "Cannot read registry.properties: " + e.getMessage(), e);
+        throw new PlatformException(PlatformException.NOT_INSTALLED, "Cannot read registry.properties: " + e.getMessage(), e);
       }
       home = Path.of(p.getProperty("registry.home"));
     }
@@ -122,10 +122,10 @@ public final class EmbeddedRegistry implements AutoCloseable {
           return jar.get();
         }
       } catch (IOException e) {
-        throw new PlatformException("NOT_INSTALLED", "Cannot list " + home + ": " + e.getMessage(), e);
+        throw new PlatformException(PlatformException.NOT_INSTALLED, "Cannot list " + home + ": " + e.getMessage(), e);
       }
     }
-    throw new PlatformException("NOT_INSTALLED", "No schema registry distribution in " + home
+    throw new PlatformException(PlatformException.NOT_INSTALLED, "No schema registry distribution in " + home
         + ". Build the project first (mvn -B package -DskipTests), or set FEDSTREAM_REGISTRY_HOME.");
   }
 
@@ -217,7 +217,7 @@ public final class EmbeddedRegistry implements AutoCloseable {
             .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
             .start();
       } catch (IOException e) {
-        throw new PlatformException("START_FAILED", "Cannot start the schema registry: " + e.getMessage(), e);
+        throw new PlatformException(PlatformException.START_FAILED, "Cannot start the schema registry: " + e.getMessage(), e);
       }
       EmbeddedRegistry registry = new EmbeddedRegistry(process, chosen, log);
       try {
@@ -236,7 +236,7 @@ public final class EmbeddedRegistry implements AutoCloseable {
       long deadline = System.nanoTime() + readyTimeout.toNanos();
       while (System.nanoTime() < deadline) {
         if (!registry.process.isAlive()) {
-          throw new PlatformException("START_FAILED", "The schema registry exited with code "
+          throw new PlatformException(PlatformException.START_FAILED, "The schema registry exited with code "
               + registry.process.exitValue() + " before it was ready. End of " + registry.log + ":\n"
               + ChildJvm.tail(registry.log, 20));
         }
@@ -248,16 +248,16 @@ public final class EmbeddedRegistry implements AutoCloseable {
           // Not listening yet.
         } catch (InterruptedException e) {
           Thread.currentThread().interrupt();
-          throw new PlatformException("START_FAILED", "Interrupted while waiting for the schema registry", e);
+          throw new PlatformException(PlatformException.START_FAILED, "Interrupted while waiting for the schema registry", e);
         }
         try {
           registry.process.waitFor(100, TimeUnit.MILLISECONDS);
         } catch (InterruptedException e) {
           Thread.currentThread().interrupt();
-          throw new PlatformException("START_FAILED", "Interrupted while waiting for the schema registry", e);
+          throw new PlatformException(PlatformException.START_FAILED, "Interrupted while waiting for the schema registry", e);
         }
       }
-      throw new PlatformException("START_FAILED", "The schema registry did not answer on " + registry.url()
+      throw new PlatformException(PlatformException.START_FAILED, "The schema registry did not answer on " + registry.url()
           + " within " + readyTimeout.toSeconds() + " s. End of " + registry.log + ":\n" + ChildJvm.tail(registry.log, 20));
     }
   }

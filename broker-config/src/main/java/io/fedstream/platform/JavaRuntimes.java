@@ -35,7 +35,7 @@ public final class JavaRuntimes {
       Path p = Path.of(override);
       Path exe = Files.isDirectory(p) ? p.resolve("bin").resolve("java") : p;
       if (!Files.isExecutable(exe)) {
-        throw new PlatformException("NOT_INSTALLED", "FEDSTREAM_REGISTRY_JAVA points at " + override
+        throw new PlatformException(PlatformException.NOT_INSTALLED, "FEDSTREAM_REGISTRY_JAVA points at " + override
             + ", which is not a java executable or a JDK home.");
       }
       return exe;
@@ -60,7 +60,7 @@ public final class JavaRuntimes {
         return exe;
       }
     }
-    throw new PlatformException("NOT_INSTALLED", "The embedded schema registry (Apicurio Registry 3) needs Java "
+    throw new PlatformException(PlatformException.NOT_INSTALLED, "The embedded schema registry (Apicurio Registry 3) needs Java "
         + REGISTRY_JAVA + " or newer, and none was found (looked at this JVM, JAVA_HOME and /usr/lib/jvm). Install"
         + " one and set FEDSTREAM_REGISTRY_JAVA to it, or use an existing registry with --registry.");
   }

@@ -34,7 +34,7 @@ public final class Ports {
     try (ServerSocket socket = bind(port)) {
       return socket.getLocalPort();
     } catch (IOException e) {
-      throw new PlatformException("PORT_IN_USE", "Port " + port + " on 127.0.0.1 is already in use, so the "
+      throw new PlatformException(PlatformException.PORT_IN_USE, "Port " + port + " on 127.0.0.1 is already in use, so the "
           + what + " cannot listen there. Stop what uses it, or choose another port (0 picks a free one).", e);
     }
   }
@@ -65,7 +65,7 @@ public final class Ports {
     try (ServerSocket socket = bind(0)) {
       return socket.getLocalPort();
     } catch (IOException e) {
-      throw new PlatformException("PORT_IN_USE", "No free port on 127.0.0.1: " + e.getMessage(), e);
+      throw new PlatformException(PlatformException.PORT_IN_USE, "No free port on 127.0.0.1: " + e.getMessage(), e);
     }
   }
 

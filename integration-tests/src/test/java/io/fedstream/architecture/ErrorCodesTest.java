@@ -132,6 +132,22 @@ class ErrorCodesTest {
   }
 
   @Test
+  void thePythonClientsCodesAreEnvelopeCodes() throws IOException {
+    Path errors = Path.of(System.getProperty("fedstream.docs", "../docs")).resolveSibling("python")
+        .resolve("fedstream").resolve("errors.py");
+    Matcher m = Pattern.compile("(?m)^    code = \"([A-Z_]+)\"$").matcher(Files.readString(errors));
+    List<String> used = new ArrayList<>();
+    while (m.find()) {
+      used.add(m.group(1));
+    }
+    assertTrue(used.size() >= 9, "python/fedstream/errors.py: its error classes' codes, found " + used);
+    for (String code : used) {
+      assertTrue(ErrorRegistry.codes(Scope.ENVELOPE).contains(code), "python/fedstream/errors.py uses " + code
+          + ", no envelope code of the registry");
+    }
+  }
+
+  @Test
   void theLaunchersExitStatusesComeFromTheRegistry() {
     assertEquals(List.of("FAILED", "USAGE", "NOT_RUNNING"), ErrorRegistry.codes(Scope.EXIT));
     assertEquals(ErrorRegistry.FAILED.exitStatus(), LauncherException.FAILED);

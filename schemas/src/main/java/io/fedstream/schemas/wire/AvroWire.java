@@ -1,5 +1,6 @@
 package io.fedstream.schemas.wire;
 
+import io.fedstream.schemas.ErrorRegistry;
 import io.fedstream.schemas.Limits;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -253,7 +254,7 @@ public final class AvroWire<T extends SpecificRecord> {
     try {
       writerSchema = registry.schema(id);
     } catch (SchemaRegistryException e) {
-      if ("NOT_FOUND".equals(e.code())) {
+      if (ErrorRegistry.NOT_FOUND.isCodeOf(e)) {
         throw new WireFormatException(WireFormatException.Problem.UNKNOWN_SCHEMA, "Record on '" + topic
             + "' names schema id " + id + ", which the registry does not know.", e);
       }

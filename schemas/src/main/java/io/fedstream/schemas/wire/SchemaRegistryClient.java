@@ -1,5 +1,6 @@
 package io.fedstream.schemas.wire;
 
+import io.fedstream.schemas.ErrorRegistry;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
@@ -115,10 +116,10 @@ public final class SchemaRegistryClient {
         .header("Accept", CONTENT_TYPE)
         .POST(HttpRequest.BodyPublishers.ofString(body))
         .build();
-    JsonNode answer = call(request, "register a schema under subject '" + subject + "'", "REJECTED");
+    JsonNode answer = call(request, "register a schema under subject '" + subject + "'", ErrorRegistry.REJECTED.name());
     int id = answer.path("id").asInt(-1);
     if (id < 0) {
-      throw new SchemaRegistryException("UNAVAILABLE", 200,
+      throw new SchemaRegistryException(ErrorRegistry.UNAVAILABLE.name(), 200,
           "Schema registry at " + baseUrl + " answered a registration without an id: " + answer, null);
     }
     idsBySubjectAndSchema.put(key, id);
@@ -144,12 +145,12 @@ public final class SchemaRegistryClient {
         .header("Accept", CONTENT_TYPE)
         .GET()
         .build();
-    JsonNode answer = call(request, "look up schema id " + id, "NOT_FOUND");
+    JsonNode answer = call(request, "look up schema id " + id, ErrorRegistry.NOT_FOUND.name());
     Schema schema;
     try {
       schema = new Schema.Parser().parse(answer.path("schema").asText());
     } catch (RuntimeException e) {
-      throw new SchemaRegistryException("UNAVAILABLE", 200,
+      throw new SchemaRegistryException(ErrorRegistry.UNAVAILABLE.name(), 200,
           "Schema id " + id + " in the registry at " + baseUrl + " is not an Avro schema: " + e.getMessage(), e);
     }
     Schema raced = schemasById.putIfAbsent(id, schema);
@@ -168,23 +169,23 @@ public final class SchemaRegistryClient {
         response = http.send(request, HttpResponse.BodyHandlers.ofString());
       }
     } catch (IOException e) {
-      throw new SchemaRegistryException("UNAVAILABLE", -1, "Schema registry at " + baseUrl
+      throw new SchemaRegistryException(ErrorRegistry.UNAVAILABLE.name(), -1, "Schema registry at " + baseUrl
           + " is not reachable (" + e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": "
           + e.getMessage()) + "); could not " + what + ". Is it running, and is the URL right?", e);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      throw new SchemaRegistryException("UNAVAILABLE", -1, "Interrupted while trying to " + what, e);
+      throw new SchemaRegistryException(ErrorRegistry.UNAVAILABLE.name(), -1, "Interrupted while trying to " + what, e);
     }
     int status = response.statusCode();
     if (status >= 200 && status < 300) {
       try {
         return JSON.readTree(response.body());
       } catch (IOException e) {
-        throw new SchemaRegistryException("UNAVAILABLE", status, "Schema registry at " + baseUrl
+        throw new SchemaRegistryException(ErrorRegistry.UNAVAILABLE.name(), status, "Schema registry at " + baseUrl
             + " answered with unreadable JSON when asked to " + what, e);
       }
     }
-    String code = status >= 400 && status < 500 ? clientErrorCode : "UNAVAILABLE";
+    String code = status >= 400 && status < 500 ? clientErrorCode : ErrorRegistry.UNAVAILABLE.name();
     throw new SchemaRegistryException(code, status, "Schema registry at " + baseUrl + " answered HTTP "
         + status + " when asked to " + what + ": " + abbreviate(response.body()), null);
   }

@@ -1,5 +1,6 @@
 package io.fedstream.schemas.wire;
 
+import io.fedstream.schemas.ErrorRegistry;
 import io.fedstream.schemas.FedStreamException;
 
 /**
@@ -27,7 +28,7 @@ public final class WireFormatException extends FedStreamException {
   private final Problem problem;
 
   WireFormatException(Problem problem, String message, Throwable cause) {
-    super("DECODE", message, cause);
+    super(ErrorRegistry.DECODE.name(), message, cause);
     this.problem = problem;
   }
 
