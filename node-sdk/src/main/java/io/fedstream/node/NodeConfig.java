@@ -135,6 +135,18 @@ public final class NodeConfig {
       + " on the poll thread, see ServeOptions); they are started on demand and end when idle. Messages from one"
       + " caller to one node are handled one at a time, in order; a blocking handler holds one thread.";
 
+  /**
+   * Which topics the namespace uses: {@code shared} (default) or {@code per-site} (a secured
+   * namespace). Part of the namespace's configuration, not of a node's code: {@code fedstream site
+   * add} writes {@code per-site} into the site's kit ({@code site.properties}).
+   */
+  public static final String TOPIC_LAYOUT = "fedstream.topic.layout";
+  private static final String TOPIC_LAYOUT_DOC = "The namespace's topic layout (schemas/TOPICS.md): 'shared' (default:"
+      + " one mailbox, a topic per group, the presence topic; topics created on demand) or 'per-site' (a secured"
+      + " namespace: a node is a site and reads its own {ns}.site.{id}.mail, a group is a project with its"
+      + " {ns}.project.{p}.broadcast, presence comes from the router's sites and projects records; nothing is"
+      + " created). Written into a site's kit by 'fedstream site add'; not something a node's code chooses.";
+
   /** Prefixes passed through to every Kafka client. */
   public static final List<String> SECURITY_PREFIXES = List.of("security.", "sasl.", "ssl.");
   /** Prefix of settings passed to the producer only (prefix removed). */
@@ -184,6 +196,8 @@ public final class NodeConfig {
       .define(STATE_DIR, Type.STRING, "", Importance.LOW, STATE_DIR_DOC)
       .define(TRANSFER_DIR, Type.STRING, "", Importance.LOW, TRANSFER_DIR_DOC)
       .define(MAILBOX_RESET, Type.STRING, "earliest", ValidString.in("earliest", "latest"), Importance.LOW, MAILBOX_RESET_DOC)
+      .define(TOPIC_LAYOUT, Type.STRING, "shared", ValidString.in("shared", "per-site"), Importance.MEDIUM,
+          TOPIC_LAYOUT_DOC)
       .define(COMMIT_INTERVAL_MS, Type.INT, 500, Range.between(1, 600_000), Importance.LOW, COMMIT_INTERVAL_MS_DOC)
       .define(LINGER_MS, Type.INT, 0, Range.between(0, 60_000), Importance.LOW, LINGER_MS_DOC)
       .define(DELIVERY_THREADS, Type.INT, 4, Range.between(1, 1024), Importance.LOW, DELIVERY_THREADS_DOC)
@@ -355,6 +369,11 @@ public final class NodeConfig {
   /** {@value #MAILBOX_RESET}. */
   public String mailboxReset() {
     return (String) values.get(MAILBOX_RESET);
+  }
+
+  /** {@value #TOPIC_LAYOUT}: {@code shared} or {@code per-site}. */
+  public String topicLayout() {
+    return (String) values.get(TOPIC_LAYOUT);
   }
 
   /** {@value #COMMIT_INTERVAL_MS}. */

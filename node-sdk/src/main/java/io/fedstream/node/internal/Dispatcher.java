@@ -44,9 +44,13 @@ final class Dispatcher {
   boolean handle(TopicPartition tp, ConsumerRecord<String, byte[]> r, long now) {
   /** Handles one record; false when it must be read again later (the registry is unreachable). */
     String topic = r.topic();
-    if (topic.equals(ctx.presenceTopic)) {
+    if (ctx.layout.isPresence(topic)) {
       try {
-        ctx.presence.onHeartbeat(r.key(), ctx.heartbeats.decode(topic, r.value()), now);
+        if (ctx.sitePresence != null) {
+          ctx.sitePresence.onRecord(topic, r.key(), r.value(), ctx.presence, now);
+        } else {
+          ctx.presence.onHeartbeat(r.key(), ctx.heartbeats.decode(topic, r.value()), now);
+        }
       } catch (WireFormatException e) {
         deadLetter(r, e);
       } catch (SchemaRegistryException e) {
@@ -55,7 +59,7 @@ final class Dispatcher {
       }
       return true;
     }
-    boolean mailbox = topic.equals(ctx.mailbox);
+    boolean mailbox = ctx.layout.isMail(topic);
     Collection<Inbox> targets;
     if (mailbox) {
       // A record without a key is nobody's: only the host of its destination dead-letters it (below).
@@ -66,7 +70,8 @@ final class Dispatcher {
       }
       targets = n == null ? List.of() : List.of(n);
     } else {
-      Set<Inbox> members = ctx.groupMembers.get(ctx.groupOf(topic));
+      String group = ctx.groupOf(topic);
+      Set<Inbox> members = group == null ? null : ctx.groupMembers.get(group);
       if (members == null || members.isEmpty()) {
         offsets.skip(tp, r.offset());
         return true;
@@ -117,7 +122,7 @@ final class Dispatcher {
     Message m = toMessage(topic, e, token);
     List<Inbox> to = new ArrayList<>();
     for (Inbox n : targets) {
-      if (!n.id.equals(e.getSource()) || topic.equals(ctx.mailbox)) {
+      if (!n.id.equals(e.getSource()) || mailbox) {
         to.add(n);
       }
     }

@@ -4,7 +4,6 @@ import io.fedstream.avro.Heartbeat;
 import io.fedstream.node.ErrorCode;
 import io.fedstream.node.NodeConfig;
 import io.fedstream.node.NodeException;
-import io.fedstream.schemas.Topics;
 import io.fedstream.schemas.wire.AvroWire;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -27,8 +26,8 @@ final class HostContext {
   final NodeConfig config;
   final String namespace;
   final String hostId;
-  final String mailbox;
-  final String presenceTopic;
+  /** Which topics the host reads and writes (the namespace's configuration). */
+  final TopicLayout layout;
   final String deadLetterTopic;
   final Duration defaultDeadline;
   final Scheduler timer;
@@ -46,6 +45,8 @@ final class HostContext {
   // Made at start, before the poll thread runs.
   volatile EnvelopeCodec codec;
   volatile AvroWire<Heartbeat> heartbeats;
+  /** Presence of the per-site layout; null in the shared layout. */
+  volatile SitePresence sitePresence;
   volatile SeenIds seen;
   volatile Reassembler reassembler;
 
@@ -57,9 +58,14 @@ final class HostContext {
       throw new IllegalArgumentException("Host id required: set " + NodeConfig.HOST_ID + " (or "
           + NodeConfig.NODE_ID + " for a standalone node).");
     }
-    this.mailbox = Topics.mailbox(namespace);
-    this.presenceTopic = Topics.presence(namespace);
-    this.deadLetterTopic = Topics.deadLetter(namespace);
+    this.layout = TopicLayout.of(config);
+    try {
+      layout.checkNodeId(hostId);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException("Host id '" + hostId + "' is not a site id: on a namespace with the "
+          + layout.name() + " topic layout the host id names the site's consumer group; use the site id.", e);
+    }
+    this.deadLetterTopic = layout.deadLetter();
     this.defaultDeadline = Duration.ofMillis(config.requestTimeoutMs());
     this.meterRegistry = config.meterRegistry() != null ? config.meterRegistry() : new SimpleMeterRegistry();
     this.metrics = new Metrics(meterRegistry, namespace, hostId);
@@ -74,8 +80,8 @@ final class HostContext {
         : "host '" + hostId + "' is not started: call start() first");
   }
 
-  /** The group a group topic belongs to. */
+  /** The group a group topic belongs to, or null. */
   String groupOf(String topic) {
-    return topic.substring(namespace.length() + Topics.GROUP.length() + 2);
+    return layout.groupOf(topic);
   }
 }

@@ -54,8 +54,14 @@ final class KafkaClients {
     return knownTopics.contains(topic);
   }
 
-  /** Creates the topics that do not exist yet, with the contract's settings. Blocking. */
+  /**
+   * Creates the topics that do not exist yet, with the contract's settings. Blocking. Does nothing
+   * in a layout whose topics the operator creates ({@link TopicLayout#createsTopics()}).
+   */
   void ensureTopics(Collection<String> topics) {
+    if (!ctx.layout.createsTopics()) {
+      return;
+    }
     List<NewTopic> create = new ArrayList<>();
     for (String t : topics) {
       if (!knownTopics.contains(t)) {
@@ -143,7 +149,7 @@ final class KafkaClients {
   Map<String, Object> consumerProps() {
     Map<String, Object> p = clientProps(Map.of());
     p.put(ConsumerConfig.CLIENT_ID_CONFIG, "fedstream-" + ctx.hostId + "-consumer");
-    p.put(ConsumerConfig.GROUP_ID_CONFIG, ctx.namespace + ".host." + ctx.hostId);
+    p.put(ConsumerConfig.GROUP_ID_CONFIG, ctx.layout.consumerGroup(ctx.hostId));
     p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
     // the router writes routed events and triggers transactionally (exactly-once): skip aborted ones
     p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");

@@ -145,7 +145,7 @@ final class LocalNode implements Node, NodeSide {
   @Override
   public Mono<Void> send(Message message) {
     Message m = prepare(message, Message.Kind.MESSAGE, true, false);
-    return out(ctx.mailbox, m.destination().get(), m, true);
+    return out(ctx.layout.mailTo(m.destination().get()), m.destination().get(), m, true);
   }
 
   @Override
@@ -153,7 +153,7 @@ final class LocalNode implements Node, NodeSide {
     Message m = prepare(message, message.sessionType() == Message.SessionType.TASK ? Message.Kind.REQUEST
         : Message.Kind.MESSAGE, true, false);
     // Sent at once; the acknowledgement hops to a delivery thread only for those who ask for it.
-    Mono<Void> sent = out(ctx.mailbox, m.destination().get(), m, false).cache();
+    Mono<Void> sent = out(ctx.layout.mailTo(m.destination().get()), m.destination().get(), m, false).cache();
     sent.subscribe(null, e -> { });
     Mono<Void> acked = sent.publishOn(ctx.delivery);
     return new Tracked() {
@@ -196,7 +196,7 @@ final class LocalNode implements Node, NodeSide {
       long start = System.nanoTime();
       return ctx.presence.awaitAlive(dest, deadline, ctx.config.livenessTimeoutMs(), ctx.namespace, ctx.timer)
           .then(ctx.calls.call(m.id(), "request '" + m.tag() + "' to " + dest, deadline,
-              out(ctx.mailbox, dest, m, false), ctx.timer))
+              out(ctx.layout.mailTo(dest), dest, m, false), ctx.timer))
           .doOnSuccess(r -> ctx.metrics.requestLatency.record(System.nanoTime() - start,
               java.util.concurrent.TimeUnit.NANOSECONDS));
     });
@@ -221,7 +221,7 @@ final class LocalNode implements Node, NodeSide {
         .traceparent(Trace.child(request.traceparent().orElse(null)));
     Wire.inReplyTo(b, request.id());
     Message m = prepare(b, Message.Kind.REPLY, Wire.isCall(request));
-    return out(ctx.mailbox, to, m, hop);
+    return out(ctx.layout.mailTo(to), to, m, hop);
   }
 
   @Override

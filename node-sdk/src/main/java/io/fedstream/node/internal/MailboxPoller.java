@@ -2,7 +2,6 @@ package io.fedstream.node.internal;
 
 import io.fedstream.node.ErrorCode;
 import io.fedstream.node.NodeException;
-import io.fedstream.schemas.Topics;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -57,7 +56,7 @@ final class MailboxPoller {
   /** Takes the consumer, assigns what the nodes need and catches up with presence. Before {@link #run()}. */
   void open(Consumer<String, byte[]> c, Collection<Inbox> nodes) {
     this.consumer = c;
-    mailboxPartitions = partitions(ctx.mailbox).size();
+    mailboxPartitions = ctx.layout.partitionedByNode() ? partitions(ctx.layout.mailTo(ctx.hostId)).size() : 0;
     assign(nodes);
     catchUpPresence();
   }
@@ -110,12 +109,22 @@ final class MailboxPoller {
   private List<PartitionInfo> partitions(String topic) {
     long end = System.currentTimeMillis() + HostContext.START_TIMEOUT.toMillis();
     while (true) {
-      List<PartitionInfo> p = consumer.partitionsFor(topic, Duration.ofSeconds(10));
+      List<PartitionInfo> p;
+      try {
+        p = consumer.partitionsFor(topic, Duration.ofSeconds(10));
+      } catch (org.apache.kafka.common.errors.AuthorizationException e) {
+        throw new NodeException(ErrorCode.FORBIDDEN, "not allowed to read " + topic + ": " + e.getMessage()
+            + (ctx.layout.createsTopics() ? "" : " (on a secured namespace a site reads its own mail, the broadcast"
+            + " topics of the projects it is a member of once 'fedstream site sync' has granted them, and the"
+            + " sites and projects records; schemas/TOPICS.md)"), e);
+      }
       if (p != null && !p.isEmpty()) {
         return p;
       }
       if (System.currentTimeMillis() > end) {
-        throw new NodeException(ErrorCode.UNAVAILABLE, "topic " + topic + " has no partitions");
+        throw new NodeException(ErrorCode.UNAVAILABLE, "topic " + topic + " has no partitions" + (ctx.layout.createsTopics()
+            ? "" : ": on a secured namespace the operator creates it ('fedstream site add' for a site's mail,"
+            + " 'fedstream site sync' for a project's broadcast topic)"));
       }
       try {
         Thread.sleep(50); // metadata of a just-created topic propagates; there is no event to wait on
@@ -134,14 +143,23 @@ final class MailboxPoller {
   void assign(Collection<Inbox> added) {
     Set<TopicPartition> fresh = new LinkedHashSet<>();
     if (assigned.isEmpty()) {
-      for (PartitionInfo p : partitions(ctx.presenceTopic)) {
-        fresh.add(new TopicPartition(ctx.presenceTopic, p.partition()));
+      for (String presence : ctx.layout.presenceTopics()) {
+        for (PartitionInfo p : partitions(presence)) {
+          fresh.add(new TopicPartition(presence, p.partition()));
+        }
       }
     }
     for (Inbox n : added) {
-      fresh.add(new TopicPartition(ctx.mailbox, partitionOf(n.id, mailboxPartitions)));
+      String mail = ctx.layout.mailTo(n.id);
+      if (ctx.layout.partitionedByNode()) {
+        fresh.add(new TopicPartition(mail, partitionOf(n.id, mailboxPartitions)));
+      } else {
+        for (PartitionInfo p : partitions(mail)) {
+          fresh.add(new TopicPartition(mail, p.partition()));
+        }
+      }
       for (String g : n.groups) {
-        String t = Topics.group(ctx.namespace, g);
+        String t = ctx.layout.groupTopic(g);
         for (PartitionInfo p : partitions(t)) {
           fresh.add(new TopicPartition(t, p.partition()));
         }
@@ -156,7 +174,7 @@ final class MailboxPoller {
     consumer.assign(all);
     Set<TopicPartition> committable = new HashSet<>();
     for (TopicPartition tp : fresh) {
-      if (!tp.topic().equals(ctx.presenceTopic)) {
+      if (!ctx.layout.isPresence(tp.topic())) {
         committable.add(tp);
       }
     }
@@ -164,11 +182,11 @@ final class MailboxPoller {
         : consumer.committed(committable, Duration.ofSeconds(30));
     for (TopicPartition tp : fresh) {
       OffsetAndMetadata c = committed.get(tp);
-      if (tp.topic().equals(ctx.presenceTopic)) {
+      if (ctx.layout.isPresence(tp.topic())) {
         consumer.seekToBeginning(List.of(tp));
       } else if (c != null) {
         consumer.seek(tp, c.offset());
-      } else if (tp.topic().equals(ctx.mailbox) && ctx.config.mailboxReset().equals("earliest")) {
+      } else if (ctx.layout.isMail(tp.topic()) && ctx.config.mailboxReset().equals("earliest")) {
         consumer.seekToBeginning(List.of(tp));
       } else {
         consumer.seekToEnd(List.of(tp));
@@ -183,7 +201,7 @@ final class MailboxPoller {
   void catchUpPresence() {
     Set<TopicPartition> ps = new HashSet<>();
     for (TopicPartition tp : assigned) {
-      if (tp.topic().equals(ctx.presenceTopic)) {
+      if (ctx.layout.isPresence(tp.topic())) {
         ps.add(tp);
       }
     }
@@ -207,7 +225,7 @@ final class MailboxPoller {
   String assignedMailbox() {
     List<Integer> ps = new ArrayList<>();
     for (TopicPartition tp : assigned) {
-      if (tp.topic().equals(ctx.mailbox)) {
+      if (ctx.layout.isMail(tp.topic())) {
         ps.add(tp.partition());
       }
     }
@@ -231,6 +249,9 @@ final class MailboxPoller {
         try {
           records = consumer.poll(Duration.ofMillis(paused.isEmpty() ? 500 : 20));
         } catch (WakeupException e) {
+          continue;
+        } catch (org.apache.kafka.common.errors.TopicAuthorizationException e) {
+          revoke(e.unauthorizedTopics());
           continue;
         }
         handle(records);
@@ -270,12 +291,24 @@ final class MailboxPoller {
     }
   }
 
+  /**
+   * Stops reading topics the broker no longer lets the host read (on a secured namespace, a site
+   * removed from a project loses its broadcast topic); the rest of the assignment goes on.
+   */
+  private void revoke(Set<String> topics) {
+    LOG.warn("host {}: no longer allowed to read {}; stops reading them", ctx.hostId, topics);
+    assigned.removeIf(tp -> topics.contains(tp.topic()));
+    paused.removeIf(tp -> topics.contains(tp.topic()));
+    pausedView.removeIf(tp -> topics.contains(tp.topic()));
+    consumer.assign(new HashSet<>(assigned));
+  }
+
   private void updatePauses() {
     int high = ctx.config.receiveBuffer();
     List<TopicPartition> pause = new ArrayList<>();
     List<TopicPartition> resume = new ArrayList<>();
     for (TopicPartition tp : assigned) {
-      if (tp.topic().equals(ctx.presenceTopic)) {
+      if (ctx.layout.isPresence(tp.topic())) {
         continue;
       }
       int n = offsets.inMemory(tp);
@@ -303,13 +336,17 @@ final class MailboxPoller {
 
   /** True when a node's mailbox partition is paused for backpressure (for tests). */
   boolean mailboxPaused(String nodeId) {
-    return pausedView.contains(new TopicPartition(ctx.mailbox, partitionOf(nodeId, mailboxPartitions)));
+    String mail = ctx.layout.mailTo(nodeId);
+    if (!ctx.layout.partitionedByNode()) {
+      return pausedView.stream().anyMatch(tp -> tp.topic().equals(mail));
+    }
+    return pausedView.contains(new TopicPartition(mail, partitionOf(nodeId, mailboxPartitions)));
   }
 
   private void handle(ConsumerRecords<String, byte[]> records) {
     long now = System.currentTimeMillis();
     for (TopicPartition tp : records.partitions()) {
-      boolean mailbox = tp.topic().equals(ctx.mailbox);
+      boolean mailbox = ctx.layout.partitionedByNode() && ctx.layout.isMail(tp.topic());
       for (ConsumerRecord<String, byte[]> r : records.records(tp)) {
         if (mailbox && r.key() != null && partitionOf(r.key(), mailboxPartitions) != r.partition()) {
           dispatcher.misplaced(tp, r, partitionOf(r.key(), mailboxPartitions));

@@ -109,6 +109,7 @@ public final class NodeHostImpl implements NodeHost {
     if (ctx.closed) {
       throw new IllegalStateException("Host '" + ctx.hostId + "' is closed.");
     }
+    ctx.layout.checkNodeId(spec.id());
     LocalNode n = new LocalNode(spec, gs.toArray(new String[0]), this, standalone);
     if (nodes.putIfAbsent(n.id, n) != null) {
       throw new IllegalArgumentException("Node '" + n.id + "' is already hosted by '" + ctx.hostId + "'.");
@@ -156,13 +157,23 @@ public final class NodeHostImpl implements NodeHost {
       ctx.seen = new SeenIds(config.dedupCapacity(), stateDir == null ? null
           : stateDir.resolve("fedstream-" + ctx.namespace + "-" + ctx.hostId + ".seen"));
       ctx.reassembler = new Reassembler(Paths.get(config.transferDir()), TRANSFER_STALL_MS);
-      Set<String> topics = new LinkedHashSet<>(List.of(ctx.mailbox, ctx.presenceTopic, ctx.deadLetterTopic));
+      Set<String> topics = new LinkedHashSet<>(List.of(ctx.layout.mailTo(ctx.hostId)));
+      topics.addAll(ctx.layout.presenceTopics());
+      topics.add(ctx.deadLetterTopic);
       for (String g : ctx.groupMembers.keySet()) {
-        topics.add(Topics.group(ctx.namespace, g));
+        topics.add(ctx.layout.groupTopic(g));
       }
       clients.ensureTopics(topics);
-      ctx.codec.register(ctx.mailbox);
-      ctx.heartbeats.schemaId(ctx.presenceTopic);
+      if (!ctx.layout.perSite()) {
+        ctx.codec.register(ctx.layout.mailTo(ctx.hostId));
+        ctx.heartbeats.schemaId(ctx.layout.presenceTopics().get(0));
+      } else {
+        ctx.sitePresence = new SitePresence(ctx.namespace, registry);
+        for (LocalNode n : nodes.values()) {
+          ctx.codec.register(ctx.layout.mailTo(n.id));
+          ctx.sitePresence.register(n.id);
+        }
+      }
       outbox.open(clients.producer());
       List<Inbox> inboxes = new ArrayList<>();
       nodes.values().forEach(n -> inboxes.add(n.inbox));
@@ -216,7 +227,7 @@ public final class NodeHostImpl implements NodeHost {
       }
       Set<String> topics = new LinkedHashSet<>();
       for (String g : n.groups) {
-        topics.add(Topics.group(ctx.namespace, g));
+        topics.add(ctx.layout.groupTopic(g));
       }
       clients.ensureTopics(topics);
       try {
@@ -238,8 +249,8 @@ public final class NodeHostImpl implements NodeHost {
           s.remove(n.inbox);
         }
       }
-      if (!ctx.closed) {
-        outbox.tombstone(ctx.presenceTopic, n.id);
+      if (!ctx.closed && !ctx.layout.perSite()) {
+        outbox.tombstone(ctx.layout.presenceTopics().get(0), n.id);
       }
       n.inbox.closeInbound();
     }
@@ -258,8 +269,8 @@ public final class NodeHostImpl implements NodeHost {
     }
     if (outbox.isOpen()) {
       for (LocalNode n : nodes.values()) {
-        if (n.attached) {
-          outbox.tombstone(ctx.presenceTopic, n.id);
+        if (n.attached && !ctx.layout.perSite()) {
+          outbox.tombstone(ctx.layout.presenceTopics().get(0), n.id);
         }
       }
       outbox.flush();

@@ -11,7 +11,6 @@ import io.fedstream.node.Payload;
 import io.fedstream.schemas.RoutedRecords;
 import io.fedstream.schemas.Limits;
 import io.fedstream.schemas.TopicSettings;
-import io.fedstream.schemas.Topics;
 import io.fedstream.schemas.wire.SchemaRegistryException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -137,7 +136,7 @@ final class Outbox {
       try {
         producer.send(rec, (md, ex) -> {
           if (ex != null) {
-            sink.error(new NodeException(ErrorCode.UNAVAILABLE, "send to " + topic + " failed: " + ex, ex));
+            sink.error(writeFailed(topic, ex));
           } else {
             ctx.metrics.sent(value.length);
             sink.success();
@@ -181,7 +180,7 @@ final class Outbox {
 
   /** Broadcasts to a group's topic, keyed by the sender. */
   Mono<Void> sendToGroup(String group, Message m) {
-    return sendEnsured(Topics.group(ctx.namespace, group), m.source(), m);
+    return sendEnsured(ctx.layout.groupTopic(group), m.source(), m);
   }
 
   /** Sends to a topic created on demand with the contract's settings. */
@@ -282,25 +281,48 @@ final class Outbox {
           rel.put(e.getKey(), List.copyOf(e.getValue()));
         }
       }
+      if (ctx.sitePresence != null) {
+        // the per-site layout: a HEARTBEAT command on the site's own commands topic (SitePresence)
+        if (status == PresenceStatus.ALIVE) {
+          send(ctx.sitePresence.heartbeat(nodeId), f);
+        } else {
+          f.complete(null);
+        }
+        return f;
+      }
       Heartbeat hb = Heartbeat.newBuilder().setNodeId(nodeId).setGroups(List.of(groups))
           .setRoles(s.roles().isEmpty() ? List.of() : List.copyOf(s.roles()))
           .setRelationships(rel).setHost(ctx.hostId).setStartedAt(ctx.startedAt).setSentAt(Instant.now())
           .setIntervalMs(ctx.config.heartbeatIntervalMs()).setTimeoutMs(ctx.config.livenessTimeoutMs())
           .setStatus(status).build();
-      try {
-        producer.send(new ProducerRecord<>(ctx.presenceTopic, nodeId, ctx.heartbeats.encode(ctx.presenceTopic, hb, 128)),
-            (md, ex) -> {
-              if (ex != null) {
-                f.completeExceptionally(ex);
-              } else {
-                f.complete(null);
-              }
-            });
-      } catch (RuntimeException e) {
-        f.completeExceptionally(e);
-      }
+      String presence = ctx.layout.presenceTopics().get(0);
+      send(new ProducerRecord<>(presence, nodeId, ctx.heartbeats.encode(presence, hb, 128)), f);
     }
     return f;
+  }
+
+  private void send(ProducerRecord<String, byte[]> r, CompletableFuture<Void> f) {
+    try {
+      producer.send(r, (md, ex) -> {
+        if (ex != null) {
+          f.completeExceptionally(ex);
+        } else {
+          f.complete(null);
+        }
+      });
+    } catch (RuntimeException e) {
+      f.completeExceptionally(e);
+    }
+  }
+
+  /** The error of a failed write: {@code FORBIDDEN} when the broker's ACLs refused it, else {@code UNAVAILABLE}. */
+  static NodeException writeFailed(String topic, Exception ex) {
+    if (ex instanceof org.apache.kafka.common.errors.AuthorizationException) {
+      return new NodeException(ErrorCode.FORBIDDEN, "not allowed to write " + topic + ": " + ex.getMessage()
+          + " (on a secured namespace a site writes only to the mail of its project peers and, as coordinator,"
+          + " to its project's broadcast topic; schemas/TOPICS.md)", ex);
+    }
+    return new NodeException(ErrorCode.UNAVAILABLE, "send to " + topic + " failed: " + ex, ex);
   }
 
   /** Copies a record the host cannot take to the dead-letter topic, with the code and reason. */

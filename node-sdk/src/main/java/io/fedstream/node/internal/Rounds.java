@@ -75,7 +75,7 @@ final class Rounds {
 
   /** A one-way broadcast through the node's outbound interceptors. */
   Mono<Void> toGroup(NodeSide node, String group, Message m) {
-    return Mono.defer(() -> outbox.sendToGroup(group, node.intercept(Topics.group(ctx.namespace, group), m)));
+    return Mono.defer(() -> outbox.sendToGroup(group, node.intercept(ctx.layout.groupTopic(group), m)));
   }
 
   private Mono<Message> retry(NodeSide node, Message original, Instant end) {

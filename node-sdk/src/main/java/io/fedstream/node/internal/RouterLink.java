@@ -178,7 +178,7 @@ final class RouterLink {
       Integer schemaId = p.schemaId().isPresent() ? p.schemaId().getAsInt() : null;
       if (RouterContract.isEmbeddedEnvelope(p.contentType(), schemaId)) {
         try {
-          gathered = decodeGathered(ctx.mailbox, Framing.frame(schemaId, p.bytes()));
+          gathered = decodeGathered(Topics.mailbox(ctx.namespace), Framing.frame(schemaId, p.bytes()));
         } catch (RuntimeException ex) {
           LOG.warn("host {}: trigger {}: cannot decode gathered message {}: {}", ctx.hostId, m.id(), p.name(),
               ex.toString());
