@@ -170,6 +170,8 @@ final class SiteCommand implements Runnable {
       p.setProperty("schema.registry.url", e.registryUrl());
       p.setProperty("fedstream.namespace", ns);
       p.setProperty("fedstream.node.id", c.user());
+      // the namespace is secured: its nodes use the per-site topics the site's ACLs open (schemas/TOPICS.md)
+      p.setProperty(io.fedstream.node.NodeConfig.TOPIC_LAYOUT, "per-site");
       BrokerSecurity.clientProperties(c, ca).forEach((k, v) -> p.setProperty(k, v.toString()));
       StringBuilder text = new StringBuilder("# Startup kit of site " + c.user() + ": a NodeConfig (NodeConfig.of)."
           + " Keep private: it holds the site's SCRAM secret.\n"
@@ -183,7 +185,8 @@ final class SiteCommand implements Runnable {
           "FedStream startup kit of site " + c.user(),
           "",
           "site.properties   Kafka and FedStream client settings: bootstrap, registry, namespace, SASL_SSL with",
-          "                  SCRAM-SHA-512 (user " + c.user() + " and its secret), trust in ca.pem. Private.",
+          "                  SCRAM-SHA-512 (user " + c.user() + " and its secret), trust in ca.pem, and the",
+          "                  namespace's per-site topic layout (fedstream.topic.layout=per-site). Private.",
           "ca.pem            the platform's CA certificate: the broker's certificate is signed by it.",
           "keys/             the site's end-to-end keys (Tink): hpke-private.json and ed25519-private.json are",
           "                  private and never leave this kit; public.bin is what the Site record publishes.",

@@ -2,6 +2,7 @@ package io.fedstream.security;
 
 import io.fedstream.avro.Project;
 import io.fedstream.avro.Site;
+import io.fedstream.schemas.TopicSettings;
 import io.fedstream.schemas.Topics;
 import io.fedstream.schemas.wire.AvroWire;
 import io.fedstream.schemas.wire.SchemaRegistryClient;
@@ -11,12 +12,18 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.KafkaFuture;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.TopicExistsException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 
@@ -33,6 +40,7 @@ public final class AclSync {
   private final Map<String, Object> clientSettings;
   private final String namespace;
   private final SchemaRegistryClient registry;
+  private final Set<String> known = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
   /**
    * A sync of one namespace.
@@ -69,14 +77,41 @@ public final class AclSync {
   }
 
   /**
-   * Reconciles once.
+   * Reconciles once: creates each project's node broadcast topic ({@link SecuredTopics#broadcast})
+   * if it is missing, then makes the ACLs follow the memberships.
    *
    * @param admin an admin client of a super user
    * @return what changed
+   * @throws IllegalStateException if a topic cannot be created or the ACLs cannot be changed
    */
   public NamespaceAcls.Change once(Admin admin) {
     Membership m = read();
+    createBroadcastTopics(admin, m.projects());
     return NamespaceAcls.reconcile(admin, namespace, m.sites(), NamespaceAcls.desired(namespace, m.sites(), m.projects()));
+  }
+
+  private void createBroadcastTopics(Admin admin, List<NamespaceAcls.Project> projects) {
+    List<NewTopic> topics = new ArrayList<>();
+    for (NamespaceAcls.Project p : projects) {
+      String t = SecuredTopics.broadcast(namespace, p.id());
+      if (known.add(t)) {
+        topics.add(new NewTopic(t, Optional.of(TopicSettings.SITE.partitions()), Optional.empty())
+            .configs(TopicSettings.SITE.configs()));
+      }
+    }
+    for (Map.Entry<String, KafkaFuture<Void>> e : admin.createTopics(topics).values().entrySet()) {
+      try {
+        e.getValue().get(30, TimeUnit.SECONDS);
+      } catch (ExecutionException ex) {
+        if (!(ex.getCause() instanceof TopicExistsException)) {
+          known.remove(e.getKey());
+          throw new IllegalStateException("cannot create " + e.getKey() + ": " + ex.getCause(), ex);
+        }
+      } catch (Exception ex) {
+        known.remove(e.getKey());
+        throw new IllegalStateException("cannot create " + e.getKey() + ": " + ex, ex);
+      }
+    }
   }
 
   private <T extends org.apache.avro.specific.SpecificRecord> Map<String, T> latest(String topic, AvroWire<T> wire) {

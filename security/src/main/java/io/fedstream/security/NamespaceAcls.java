@@ -28,7 +28,8 @@ import org.apache.kafka.common.resource.ResourceType;
  * ({@link #reconcile}). The table of what each principal may do is in {@code schemas/TOPICS.md}
  * ("Secured namespaces"); in short, with {@code User:<site id>} as each site's principal:
  * <ul>
- *   <li>every registered site writes its own {@code commands} topic, reads its own {@code inbox},
+ *   <li>every registered site writes its own {@code commands} topic and the dead-letter topic
+ *       {@code {ns}.dlq} (where its nodes put what they reject; only operators read it), reads its own {@code inbox},
  *       {@code status}, {@code logs} and {@code mail}, reads the control topics ({@code sites},
  *       {@code projects}, {@code runs}), and uses consumer groups under its own prefix
  *       {@code {ns}.site.{id}.};
@@ -84,6 +85,7 @@ public final class NamespaceAcls {
     String p = principal(site);
     List<AclBinding> b = new ArrayList<>();
     b.addAll(write(Topics.siteCommands(ns, site), p));
+    b.addAll(write(Topics.deadLetter(ns), p));
     for (String t : List.of(Topics.siteInbox(ns, site), Topics.siteStatus(ns, site), Topics.siteLogs(ns, site),
         SecuredTopics.mail(ns, site), Topics.sites(ns), Topics.projects(ns), Topics.runs(ns))) {
       b.addAll(read(t, p));

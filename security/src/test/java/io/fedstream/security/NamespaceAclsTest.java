@@ -30,7 +30,7 @@ class NamespaceAclsTest {
   void aParticipantReadsItsOwnTopicsAndItsProjectsOnly() {
     assertEquals(Set.of("ns.site.a.inbox", "ns.site.a.status", "ns.site.a.logs", "ns.site.a.mail", "ns.sites",
         "ns.projects", "ns.runs", "ns.project.p.broadcast", "ns.project.p.events"), topics("a", AclOperation.READ));
-    assertEquals(Set.of("ns.site.a.commands", "ns.site.c.mail"), topics("a", AclOperation.WRITE));
+    assertEquals(Set.of("ns.site.a.commands", "ns.dlq", "ns.site.c.mail"), topics("a", AclOperation.WRITE));
   }
 
   @Test
@@ -38,7 +38,7 @@ class NamespaceAclsTest {
     Set<String> read = topics("c", AclOperation.READ);
     assertTrue(read.containsAll(Set.of("ns.site.a.status", "ns.site.a.logs", "ns.site.b.status", "ns.site.b.logs")));
     assertFalse(read.contains("ns.site.a.mail"), "a coordinator does not read its participants' mail");
-    assertEquals(Set.of("ns.site.c.commands", "ns.project.p.broadcast", "ns.site.a.mail", "ns.site.b.mail"),
+    assertEquals(Set.of("ns.site.c.commands", "ns.dlq", "ns.project.p.broadcast", "ns.site.a.mail", "ns.site.b.mail"),
         topics("c", AclOperation.WRITE));
     assertTrue(topics("x", AclOperation.READ).stream().noneMatch(t -> t.contains(".site.a.") || t.contains("project.p")));
   }
