@@ -12,7 +12,6 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.ExecutionException;
@@ -95,8 +94,7 @@ public final class AclSync {
     for (NamespaceAcls.Project p : projects) {
       String t = SecuredTopics.broadcast(namespace, p.id());
       if (known.add(t)) {
-        topics.add(new NewTopic(t, Optional.of(TopicSettings.SITE.partitions()), Optional.empty())
-            .configs(TopicSettings.SITE.configs()));
+        topics.add(TopicSettings.newTopic(t));
       }
     }
     for (Map.Entry<String, KafkaFuture<Void>> e : admin.createTopics(topics).values().entrySet()) {
