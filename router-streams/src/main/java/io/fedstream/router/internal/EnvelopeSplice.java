@@ -2,6 +2,7 @@ package io.fedstream.router.internal;
 
 import io.fedstream.avro.Envelope;
 import io.fedstream.avro.Value;
+import io.fedstream.schemas.wire.Framing;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -93,7 +94,7 @@ final class EnvelopeSplice {
       attrBytes += varLen(keys[i].length) + keys[i].length + varLen(values[i].length) + values[i].length;
       i++;
     }
-    int bodyStart = 5;
+    int bodyStart = Framing.HEADER_SIZE;
     int size = header.length + (h.destinationStart() - bodyStart) + varLen(1) + varLen(dest.length)
         + dest.length + (h.attributesStart() - h.destinationEnd()) + attrBytes;
     byte[] out = new byte[size];

@@ -5,6 +5,7 @@ import io.fedstream.avro.ErrorCode;
 import io.fedstream.avro.Kind;
 import io.fedstream.schemas.RoutedRecords;
 import io.fedstream.schemas.Topics;
+import io.fedstream.schemas.wire.Framing;
 import org.apache.avro.Schema;
 import org.apache.kafka.streams.processor.api.Record;
 
@@ -47,7 +48,7 @@ final class EventIntake extends Step<byte[]> {
         lastWriter = writer;
       }
       splice = lastSameLayout;
-      head = EnvelopeScan.scan(writer, r.value(), 5);
+      head = EnvelopeScan.scan(writer, r.value(), Framing.HEADER_SIZE);
       if (head.kind() == null || head.tag() == null) {
         throw new IllegalArgumentException("its schema has no kind or no string tag");
       }

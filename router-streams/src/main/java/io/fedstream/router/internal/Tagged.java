@@ -1,5 +1,6 @@
 package io.fedstream.router.internal;
 
+import io.fedstream.schemas.wire.Framing;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import org.apache.avro.specific.SpecificRecord;
@@ -57,7 +58,7 @@ final class Tagged {
     if (!b.hasRemaining()) {
       return new WireEvent(wire, null);
     }
-    return new WireEvent(wire, new EnvelopeScan.Head(EnvelopeScan.firstString(wire, 5), "EVENT", null,
+    return new WireEvent(wire, new EnvelopeScan.Head(EnvelopeScan.firstString(wire, Framing.HEADER_SIZE), "EVENT", null,
         null, b.getInt(), b.getInt(), b.getInt(), b.getInt(), b.getInt(), b.getInt()));
   }
 
