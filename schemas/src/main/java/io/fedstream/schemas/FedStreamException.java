@@ -3,8 +3,9 @@ package io.fedstream.schemas;
 import java.util.Objects;
 
 /**
- * The root of every exception FedStream throws or signals. Each carries a code from the list in
- * {@code docs/errors.md} (the same codes travel in envelopes as {@code ErrorInfo.code}).
+ * The root of every exception FedStream throws or signals. Each carries a code of the registry
+ * {@link ErrorRegistry}, whose help text is in {@code docs/errors.md} (the envelope codes travel in
+ * envelopes as {@code ErrorInfo.code}).
  */
 public class FedStreamException extends RuntimeException {
 
@@ -35,7 +36,7 @@ public class FedStreamException extends RuntimeException {
     this.code = Objects.requireNonNull(code, "code");
   }
 
-  /** The error code, one of those documented in {@code docs/errors.md}. */
+  /** The error code, the name of one of the {@link ErrorRegistry}'s codes (documented in {@code docs/errors.md}). */
   public String code() {
     return code;
   }
