@@ -136,7 +136,7 @@ final class SecuredSites implements ProjectFlow.Sites {
     }
     NamespaceAcls.Change c;
     try (Admin a = Admin.create(admin)) {
-      c = NamespaceAcls.reconcile(a, ns, m.sites(), NamespaceAcls.desired(ns, m.sites(), m.projects()));
+      c = sync.once(a); // what 'fedstream site sync' does
     }
     long t0 = System.nanoTime();
     for (String member : members) {

@@ -79,7 +79,8 @@ final class SiteCommand implements Runnable {
   @Command(name = "add", mixinStandardHelpOptions = true,
       description = {"Create a site's credentials and write its startup kit: bootstrap address, the CA certificate,"
           + " its SCRAM user and secret, and its new key pair for end-to-end encryption (Tink HPKE and Ed25519)."
-          + " Creates the site's own topics (commands, inbox, status, logs, mail) and the ACLs that let it use only those"
+          + " Creates the site's own topics (commands, inbox, status, logs, mail), the router's sites, projects and runs"
+          + " topics if missing, and the ACLs that let it use only those"
           + " (project membership adds more; docs/security.md).",
           "The private keys exist only in the kit: hand it to the site over a channel you trust."})
   static final class Add implements Callable<Integer> {
@@ -146,6 +147,11 @@ final class SiteCommand implements Runnable {
       TopicSettings data = TopicSettings.SITE;
       for (String t : SecuredTopics.siteTopics(ns, site)) {
         topics.add(data.asNewTopic(t));
+      }
+      // The router's directory topics: a site's node reads them from its start (presence, public keys),
+      // before the router writes its first record, and a site may not create them itself.
+      for (String t : List.of(Topics.sites(ns), Topics.projects(ns), Topics.runs(ns))) {
+        topics.add(TopicSettings.newTopic(t));
       }
       for (NewTopic t : topics) {
         try {
