@@ -67,15 +67,18 @@ final class ProjectViews {
       }
       String kafka = bootstrap;
       String reg = registry;
+      Map<String, Object> security = Map.of();
       if (kafka == null) {
+        // On a secured embedded platform the views read as the operator (User:admin).
+        security = SecuredPlatform.operatorSettings(platform.dir());
         EmbeddedPlatform.Endpoints e = EmbeddedPlatform.running(platform.dir()).orElseThrow(() -> new LauncherException(
             LauncherException.NOT_RUNNING, "No platform runs in " + platform.dir().root
                 + "; start one with 'fedstream up', or give --bootstrap and --registry."));
         kafka = e.bootstrapServers();
         reg = e.registryUrl();
       }
-      Peers.requireKafka(kafka, Duration.ofSeconds(10));
-      return new ProjectsView(kafka, reg, namespace, Map.of());
+      Peers.requireKafka(kafka, Duration.ofSeconds(10), security);
+      return new ProjectsView(kafka, reg, namespace, security);
     }
   }
 
