@@ -33,16 +33,17 @@ final class PlaintextSearch {
    * What one search covered and found.
    *
    * @param what a name for the report
+   * @param unit what an item is: files or records
    * @param items files or records searched
    * @param bytes bytes searched
    * @param occurrences how often the marker was found
    * @param where the files or topics it was found in
    */
-  record Count(String what, long items, long bytes, long occurrences, Set<String> where) {
+  record Count(String what, String unit, long items, long bytes, long occurrences, Set<String> where) {
     @Override
     public String toString() {
-      return String.format("%-62s %,7d %s, %,12d bytes: %d occurrences%s", what, items,
-          what.contains("topic") ? "records" : "files  ", bytes, occurrences, where.isEmpty() ? "" : " in " + where);
+      return String.format("%-62s %,7d %-7s %,12d bytes: %d occurrences%s", what, items, unit, bytes, occurrences,
+          where.isEmpty() ? "" : " in " + where);
     }
   }
 
@@ -59,7 +60,7 @@ final class PlaintextSearch {
     long found = 0;
     Set<String> where = new TreeSet<>();
     if (!Files.exists(root)) {
-      return new Count(what, 0, 0, 0, where);
+      return new Count(what, "files", 0, 0, 0, where);
     }
     List<Path> all;
     try (Stream<Path> s = Files.walk(root)) {
@@ -76,10 +77,10 @@ final class PlaintextSearch {
       bytes += Files.size(f);
       if (n > 0) {
         found += n;
-        where.add(root.relativize(f).toString());
+        where.add(f.equals(root) ? f.getFileName().toString() : root.relativize(f).toString());
       }
     }
-    return new Count(what, files, bytes, found, where);
+    return new Count(what, "files", files, bytes, found, where);
   }
 
   /** Occurrences of {@code marker} in a stream, read in blocks (a match may span two blocks). */
@@ -171,6 +172,6 @@ final class PlaintextSearch {
         }
       }
     }
-    return new Count(what + " (" + topics.size() + " topics)", records, bytes, found, where);
+    return new Count(what + " (" + topics.size() + " topics)", "records", records, bytes, found, where);
   }
 }
