@@ -16,6 +16,15 @@ final class Delivery {
   private final AtomicBoolean done = new AtomicBoolean();
   private final Delivery parent;
   private final java.util.concurrent.atomic.AtomicInteger remaining;
+  /**
+   * Who holds this delivery on its way to the node's code: null while it waits in the inbox's
+   * queue, a subscription it was lent to, or {@link #TAKEN} once a subscriber took it. Every change
+   * is a compare-and-set, so that of the ways a lent delivery can end (taken, handed back by a
+   * cancelled subscription, reclaimed when the subscription ends) exactly one wins.
+   */
+  private final java.util.concurrent.atomic.AtomicReference<Object> holder =
+      new java.util.concurrent.atomic.AtomicReference<>();
+  private static final Object TAKEN = new Object();
 
   Delivery(Message message, Offsets.Token token, String seenKey, SeenIds seen) {
     this.message = message;
@@ -33,6 +42,21 @@ final class Delivery {
     this.seen = null;
     this.parent = parent;
     this.remaining = remaining;
+  }
+
+  /** Lends this delivery, waiting in the inbox's queue, to a subscription. */
+  void lendTo(Object borrower) {
+    holder.set(borrower);
+  }
+
+  /** True once, for the subscription it is lent to, if nothing took it back first. */
+  boolean takeBy(Object borrower) {
+    return holder.compareAndSet(borrower, TAKEN);
+  }
+
+  /** True once, for the subscription it is lent to, if it was not taken: it goes back to the queue. */
+  boolean returnFrom(Object borrower) {
+    return holder.compareAndSet(borrower, null);
   }
 
   /** Deliveries of this message to n consumers; this one is processed once all of them are. */

@@ -33,18 +33,54 @@ final class Inbox {
 
   // Inbound state, guarded by this.
   private ArrayDeque<Delivery> queue;
-  private FluxSink<Delivery> receiver;
-  private Map<String, FluxSink<Delivery>> sessions;
+  private Borrower receiver;
+  private Map<String, Borrower> sessions;
   private Map<String, Handlers.Served> served;
   private boolean draining;
-  // Deliveries a subscription's sink has taken but not yet handed to its subscriber or given back
-  // (publishOn prefetches them). A cancelled subscription gives them back asynchronously; until it
-  // has, the next subscriber of the same stream waits, so that it sees them first and in order.
-  private Map<FluxSink<Delivery>, java.util.concurrent.atomic.AtomicInteger> held;
-  private Map<Object, java.util.concurrent.atomic.AtomicInteger> lingering;
   private boolean missed;
+  // Deliveries given back while a drain pass iterates the queue; merged in order after the pass.
+  private List<Delivery> givenBack;
   private boolean closed;
   private volatile Routed routed;
+
+  /**
+   * One subscription of {@code receive()} or {@code receiveById()}: its sink and the deliveries
+   * lent to it (its {@code publishOn} prefetches them) that its subscriber has not taken yet.
+   * When the subscription ends, whatever it still holds goes back to the queue at once, in order,
+   * before any later subscriber of the same stream is served; a delivery's holder (a
+   * compare-and-set) makes sure that only one of taken, handed back (Reactor's discard hook, which
+   * may fire twice for one element) and reclaimed happens to it.
+   */
+  private static final class Borrower {
+    FluxSink<Delivery> sink;
+    final java.util.Set<Delivery> lent = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
+    void lend(Delivery d) {
+      lent.add(d);
+      d.lendTo(this);
+      sink.next(d);
+    }
+
+    boolean take(Delivery d) {
+      if (d.takeBy(this)) {
+        lent.remove(d);
+        return true;
+      }
+      return false;
+    }
+
+    boolean giveBack(Delivery d) {
+      if (d.returnFrom(this)) {
+        lent.remove(d);
+        return true;
+      }
+      return false;
+    }
+
+    boolean active() {
+      return sink != null && !sink.isCancelled();
+    }
+  }
 
   Inbox(String id, String[] groups, Interceptors interceptors, NodeSide node, HostContext ctx, Handlers handlers) {
     this.id = id;
@@ -61,71 +97,75 @@ final class Inbox {
   }
 
   private Flux<Message> inbound(String sessionId) {
-    Object stream = sessionId == null ? RECEIVE_STREAM : sessionId;
     return Flux.defer(() -> {
-      java.util.concurrent.atomic.AtomicInteger taken = new java.util.concurrent.atomic.AtomicInteger();
+      Borrower b = new Borrower();
       Flux<Delivery> source = Flux.create(sink -> {
         synchronized (this) {
           if (closed) {
             sink.complete();
             return;
           }
+          Borrower previous = sessionId == null ? receiver : sessions == null ? null : sessions.get(sessionId);
+          if (previous != null && previous.active()) {
+            sink.error(new IllegalStateException(sessionId == null
+                ? "Node '" + id + "' already has a receive() subscriber."
+                : "Session '" + sessionId + "' of node '" + id + "' already has a receiveById subscriber."));
+            return;
+          }
+          if (previous != null) {
+            reclaim(previous); // cancelled, its end not yet run: what it holds comes first
+          }
+          b.sink = sink;
           if (sessionId == null) {
-            if (receiver != null && !receiver.isCancelled()) {
-              sink.error(new IllegalStateException("Node '" + id + "' already has a receive() subscriber."));
-              return;
-            }
-            receiver = sink;
+            receiver = b;
           } else {
             if (sessions == null) {
               sessions = new HashMap<>(4);
             }
-            FluxSink<Delivery> previous = sessions.get(sessionId);
-            if (previous != null && !previous.isCancelled()) {
-              sink.error(new IllegalStateException("Session '" + sessionId + "' of node '" + id
-                  + "' already has a receiveById subscriber."));
-              return;
-            }
-            sessions.put(sessionId, sink);
+            sessions.put(sessionId, b);
           }
-          if (held == null) {
-            held = new java.util.IdentityHashMap<>(4);
-          }
-          held.put(sink, taken);
         }
         sink.onRequest(n -> drain());
         sink.onDispose(() -> {
           synchronized (this) {
             if (sessionId == null) {
-              if (receiver == sink) {
+              if (receiver == b) {
                 receiver = null;
               }
             } else if (sessions != null) {
-              sessions.remove(sessionId, sink);
+              sessions.remove(sessionId, b);
             }
-            if (held != null) {
-              held.remove(sink);
-            }
-            if (taken.get() > 0) {
-              if (lingering == null) {
-                lingering = new HashMap<>(4);
-              }
-              lingering.put(stream, taken);
-            }
+            reclaim(b);
           }
+          drain();
         });
         drain();
       });
       return source.publishOn(ctx.delivery, 32)
-          .doOnNext(d -> taken.decrementAndGet())
+          .filter(b::take)
           .transform(Operators.<Delivery, Message>lift((sc, actual) -> Unwrap.of(actual)))
+          // a cancelled subscription's prefetched deliveries; the end of the subscription (above)
+          // reclaims any that Reactor neither emits nor discards. Under the lock, so that a delivery
+          // is never between its holder and the queue while a later subscriber is served.
           .doOnDiscard(Delivery.class, d -> {
-            requeue(d);
-            if (taken.decrementAndGet() == 0) {
-              drain();
+            synchronized (this) {
+              if (b.giveBack(d)) {
+                requeue(d);
+              }
             }
           });
     });
+  }
+
+  /** Puts back every delivery a finished subscription still holds. Under this. */
+  private void reclaim(Borrower b) {
+    for (Iterator<Delivery> it = b.lent.iterator(); it.hasNext();) {
+      Delivery d = it.next();
+      it.remove();
+      if (d.returnFrom(b)) {
+        requeue(d);
+      }
+    }
   }
 
   /** Adds a handler; runs it at once on the messages of its tag already waiting. */
@@ -206,6 +246,15 @@ final class Inbox {
     if (closed) {
       return;
     }
+    if (draining) {
+      // given back from inside a drain pass (a sink cancelled under it): merged after the pass
+      if (givenBack == null) {
+        givenBack = new java.util.ArrayList<>(4);
+      }
+      givenBack.add(d);
+      missed = true;
+      return;
+    }
     if (queue == null) {
       queue = new ArrayDeque<>();
     }
@@ -224,9 +273,6 @@ final class Inbox {
     queue.addAll(all);
   }
 
-  /** The key of the plain {@code receive()} stream among the session streams. */
-  private static final Object RECEIVE_STREAM = new Object();
-
   private synchronized void drain() {
     if (draining) {
       missed = true;
@@ -236,34 +282,31 @@ final class Inbox {
     try {
       do {
         missed = false;
+        if (givenBack != null && !givenBack.isEmpty()) {
+          List<Delivery> back = givenBack;
+          givenBack = null;
+          draining = false;
+          back.forEach(this::requeue);
+          draining = true;
+        }
         if (queue == null || queue.isEmpty()) {
-          break;
+          continue;
         }
         // Demand can grow on another thread during a pass; once a subscriber was skipped for lack of
         // demand, later messages for it wait for the next pass, so it never sees them out of order.
-        java.util.Set<FluxSink<Delivery>> full = null;
+        java.util.Set<Borrower> full = null;
         for (Iterator<Delivery> it = queue.iterator(); it.hasNext();) {
           Delivery d = it.next();
-          FluxSink<Delivery> s = sessions == null ? null : sessions.get(d.message.sessionId());
-          if (s == null || s.isCancelled()) {
+          Borrower s = sessions == null ? null : sessions.get(d.message.sessionId());
+          if (s == null || !s.active()) {
             s = receiver;
           }
-          if (s == null || s.isCancelled() || (full != null && full.contains(s))) {
+          if (s == null || !s.active() || (full != null && full.contains(s))) {
             continue;
           }
-          Object stream = s == receiver ? RECEIVE_STREAM : d.message.sessionId();
-          java.util.concurrent.atomic.AtomicInteger before = lingering == null ? null : lingering.get(stream);
-          if (before != null && before.get() == 0) {
-            lingering.remove(stream);
-            before = null;
-          }
-          if (before == null && s.requestedFromDownstream() > 0) {
+          if (s.sink.requestedFromDownstream() > 0) {
             it.remove();
-            java.util.concurrent.atomic.AtomicInteger taken = held == null ? null : held.get(s);
-            if (taken != null) {
-              taken.incrementAndGet();
-            }
-            s.next(d);
+            s.lend(d);
           } else {
             if (full == null) {
               full = new java.util.HashSet<>(4);
@@ -284,8 +327,8 @@ final class Inbox {
     if (routedNow != null) {
       routedNow.closeAll();
     }
-    FluxSink<Delivery> r;
-    Map<String, FluxSink<Delivery>> s;
+    Borrower r;
+    Map<String, Borrower> s;
     synchronized (this) {
       closed = true;
       r = receiver;
@@ -295,9 +338,9 @@ final class Inbox {
       queue = null;
     }
     if (r != null) {
-      r.complete();
+      r.sink.complete();
     }
-    s.values().forEach(FluxSink::complete);
+    s.values().forEach(b -> b.sink.complete());
   }
 
   synchronized int queued() {
