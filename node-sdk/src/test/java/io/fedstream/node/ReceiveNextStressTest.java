@@ -97,7 +97,7 @@ class ReceiveNextStressTest {
    */
   @Test
   void resubscribersTakeMessagesArrivingMeanwhileInOrder() throws Exception {
-    int rounds = 100;
+    int rounds = 200;
     int perRound = 40;
     List<Long> all = new ArrayList<>();
     ExecutorService pool = Executors.newSingleThreadExecutor();
