@@ -116,7 +116,7 @@ class ConnectionIT {
       assertEquals(1, loop.get(30, TimeUnit.SECONDS));
       long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
       while (p.isConnected() && System.nanoTime() < end) {
-        Thread.sleep(20);
+        Thread.sleep(20); // poll interval of a bounded wait
       }
       assertEquals(ConnectionException.DISCONNECTED, assertThrows(ConnectionException.class, () -> p.train(2)).code());
       try (Connection again = Connection.open(config(ns, "carol"), "coordinator")) {
@@ -142,13 +142,18 @@ class ConnectionIT {
         // the child's log lines
       }
       assertEquals("READY", line, "the child connected");
-      Thread drain = new Thread(() -> out.lines().forEach(l -> { }), "child-output");
+      CompletableFuture<Void> tookNine = new CompletableFuture<>();
+      Thread drain = new Thread(() -> out.lines().forEach(l -> {
+        if (l.equals("TAKEN 9")) {
+          tookNine.complete(null);
+        }
+      }), "child-output");
       drain.setDaemon(true);
       drain.start();
       Participant p = manager.getClients(1, Duration.ofSeconds(60)).get(0);
       assertEquals(8L, p.train(4).arg("echo"));
       CompletableFuture<Message> hanging = CompletableFuture.supplyAsync(() -> p.train(9, 600_000, Duration.ofMinutes(5)));
-      Thread.sleep(500); // let the instruction reach the child before it dies; the outcome does not depend on it
+      tookNine.get(60, TimeUnit.SECONDS); // the child has the instruction: it dies mid-run, not before it
       child.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
       java.util.concurrent.ExecutionException e = assertThrows(java.util.concurrent.ExecutionException.class,
           () -> hanging.get(60, TimeUnit.SECONDS));

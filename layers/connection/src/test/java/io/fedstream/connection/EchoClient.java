@@ -14,6 +14,11 @@ final class EchoClient {
 
   /** Runs the loop until the connection closes; returns how many instructions it answered. */
   static int loop(Connection c) {
+    return loop(c, x -> { });
+  }
+
+  /** The loop, telling {@code taken} each instruction's {@code x} as it takes it (-1 without one). */
+  static int loop(Connection c, java.util.function.LongConsumer taken) {
     int n = 0;
     c.dispatch(Connection.empty());
     while (true) {
@@ -23,10 +28,11 @@ final class EchoClient {
       } catch (ConnectionException e) {
         return n;
       }
+      taken.accept(instruction.arg("x") instanceof Long l ? l : -1L);
       Object sleep = instruction.arg("sleepMs");
       if (sleep instanceof Long ms) {
         try {
-          Thread.sleep(ms);
+          Thread.sleep(ms); // the behaviour under test: a client as slow as the instruction says
         } catch (InterruptedException e) {
           return n;
         }
@@ -38,14 +44,20 @@ final class EchoClient {
     }
   }
 
-  /** {@code <bootstrap> <registry> <namespace> <id> <serverId>}: connects, prints READY, loops. */
+  /**
+   * {@code <bootstrap> <registry> <namespace> <id> <serverId>}: connects, prints READY, loops,
+   * printing {@code TAKEN <x>} as it takes each instruction.
+   */
   public static void main(String[] args) {
     NodeConfig config = NodeConfig.builder().bootstrapServers(args[0]).registryUrl(args[1]).namespace(args[2])
         .nodeId(args[3]).set(NodeConfig.HEARTBEAT_INTERVAL_MS, 300).set(NodeConfig.LIVENESS_TIMEOUT_MS, 3000).build();
     try (Connection c = Connection.open(config, args[4])) {
       System.out.println("READY");
       System.out.flush();
-      loop(c);
+      loop(c, x -> {
+        System.out.println("TAKEN " + x);
+        System.out.flush();
+      });
     }
   }
 }

@@ -94,7 +94,7 @@ class ClientServerFederationIT {
     CompletableFuture<TrainResult> run = CompletableFuture.supplyAsync(() -> f.train(Map.of(), Map.of()));
     long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
     while (!federationThreads().contains("federation-client-2") && System.nanoTime() < end) {
-      Thread.sleep(20);
+      Thread.sleep(20); // poll interval of a bounded wait
     }
     assertTrue(federationThreads().contains("federation-client-2"), "the nodes run");
     f.stop();

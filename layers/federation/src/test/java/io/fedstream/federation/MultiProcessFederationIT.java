@@ -95,7 +95,7 @@ class MultiProcessFederationIT {
           java.util.concurrent.CompletableFuture.supplyAsync(() -> f.train(Map.of(), Map.of()));
       long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
       while (!Files.readString(log, StandardCharsets.UTF_8).contains("runs train") && System.nanoTime() < end) {
-        Thread.sleep(50);
+        Thread.sleep(50); // poll interval of a bounded wait
       }
       assertTrue(Files.readString(log, StandardCharsets.UTF_8).contains("node doomed runs train as client"),
           Files.readString(log, StandardCharsets.UTF_8));

@@ -71,7 +71,7 @@ final class TestNodes {
   public static class SleepingServer extends FederatedNode {
     public void train() throws InterruptedException {
       while (true) {
-        Thread.sleep(60_000);
+        Thread.sleep(60_000); // the behaviour under test: a server busy until interrupted
       }
     }
   }

@@ -65,7 +65,7 @@ class RolesIT {
         heavy.incrementAndGet();
       }
       Object ms = args.get("ms");
-      Thread.sleep(ms == null ? 0 : ((Number) ms).longValue());
+      Thread.sleep(ms == null ? 0 : ((Number) ms).longValue()); // the behaviour under test: a task that takes this long
       return caller.toString();
     }
   }
@@ -79,7 +79,7 @@ class RolesIT {
     public void run() {
       statusInRun.set(status());
       try {
-        Thread.sleep(WAIT.toMillis());
+        Thread.sleep(WAIT.toMillis()); // the behaviour under test: a run() that blocks until interrupted
       } catch (InterruptedException e) {
         interrupted.set(true);
       }
