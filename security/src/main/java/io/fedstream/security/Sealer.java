@@ -7,6 +7,8 @@ import com.google.crypto.tink.KeysetHandle;
 import com.google.crypto.tink.RegistryConfiguration;
 import com.google.crypto.tink.StreamingAead;
 import com.google.crypto.tink.TinkProtoKeysetFormat;
+import com.google.crypto.tink.streamingaead.AesGcmHkdfStreamingKey;
+import com.google.crypto.tink.subtle.AesGcmHkdfStreaming;
 import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
@@ -147,11 +149,14 @@ public final class Sealer {
    */
   public SealedStream sealStream(Identity id, Collection<SitePublicKeys> recipients, long plaintextSize) {
     try {
+      GcmWarmUp.ensure();
       KeysetHandle content = KeysetHandle.generateNew(KeyTemplates.get(Tink.CONTENT_STREAM));
       ByteArrayOutputStream header = new ByteArrayOutputStream(256 + 128 * recipients.size());
       writeHeader(new DataOutputStream(header), STREAM, id, content, recipients, sizeBytes(plaintextSize));
+      AesGcmHkdfStreaming segments = (AesGcmHkdfStreaming) AesGcmHkdfStreaming.create(
+          (AesGcmHkdfStreamingKey) content.getPrimary().getKey());
       return new SealedStream(header.toByteArray(),
-          content.getPrimitive(RegistryConfiguration.get(), StreamingAead.class), id.encode(), plaintextSize);
+          content.getPrimitive(RegistryConfiguration.get(), StreamingAead.class), segments, id.encode(), plaintextSize);
     } catch (GeneralSecurityException e) {
       throw new IllegalStateException("cannot seal: " + e.getMessage(), e);
     } catch (IOException e) {
@@ -189,6 +194,7 @@ public final class Sealer {
    * @throws SealException if the header is not for this site or not signed by the source
    */
   public OpenedStream openStream(Identity id, InputStream sealed, SitePublicKeys sender) throws SealException {
+    GcmWarmUp.ensure();
     DataInputStream in = new DataInputStream(sealed);
     Header h = readHeader(in, STREAM, id);
     boolean signed = h.verify(sender, id, sizeBytes(h.size()));
