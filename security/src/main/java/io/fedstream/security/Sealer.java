@@ -33,27 +33,32 @@ import java.util.Objects;
  *
  * <p>How a payload is sealed (whole, {@link #seal}; or as a stream, {@link #sealStream}):
  * <ol>
- *   <li>a fresh content key (a Tink AES-256-GCM keyset, or AES-GCM-HKDF with 1 MiB segments for a
+ *   <li>a content key (a Tink AES-256-GCM keyset, or AES-GCM-HKDF with 1 MiB segments for a
  *       stream) encrypts the payload once, with the {@link Identity} as associated data;
- *   <li>the content key is wrapped for each recipient with HPKE to the recipient's public key, the
- *       context naming the identity and the recipient, so a broadcast to N sites is one ciphertext and
- *       N small wraps;
- *   <li>the sender signs (Ed25519) the identity, the digest of the wraps and, for whole payloads, the
- *       SHA-256 of the ciphertext.
+ *   <li>the content key is wrapped for each recipient with HPKE to the recipient's public key, so a
+ *       broadcast to N sites is one ciphertext and N small wraps. A stream gets a fresh key, its
+ *       wrap's context naming the identity and the recipient. Whole payloads share a key per set of
+ *       recipients for a while ({@link ContentKeys}: ten minutes or 2^20 payloads), its wraps'
+ *       context naming the sender and the recipient, so the public-key work is done once per peer
+ *       and not per message; the receiver keeps keys it opened the same way;
+ *   <li>the sender signs (Ed25519), per payload, the identity, the digest of the wraps and, for whole
+ *       payloads, the SHA-256 of the ciphertext (for a stream, its plaintext size).
  * </ol>
  * A stream's segments carry their index and a last-segment flag inside Tink's streaming AEAD, so
  * segments (and the SDK's chunks that carry them) cannot be reordered, swapped, dropped or cut off
  * undetected.
  *
- * <p>Framing: {@code "FSS1"}, mode byte (1 whole, 2 stream), for a stream the plaintext size (8
- * bytes, signed), recipient count (2 bytes), per
+ * <p>Framing: {@code "FSS1"}, mode byte (1 whole with its own key, 2 stream, 3 whole with a shared
+ * key; {@link #seal} writes 3 and {@link #open} reads 1 and 3), for a stream the plaintext size (8
+ * bytes, signed), for mode 3 the ciphertext's SHA-256 (32 bytes, signed; a ciphertext that does
+ * not match it is {@code TAMPERED}, a digest that is not the signed one {@code BAD_SIGNATURE}), recipient count (2 bytes), per
  * recipient its id (modified UTF-8, 2-byte length) and wrapped key (4-byte length), the signature
  * (2-byte length), then the ciphertext to the end.
  *
  * <p>Opening fails with a {@link SealException} whose reason says why: {@code WRONG_KEY} (nothing
  * for this site, or for a key it no longer has), {@code TAMPERED} (the ciphertext or framing
  * changed), {@code BAD_SIGNATURE} (the claimed source did not sign this; a spoofed source lands
- * here). Instances are immutable and thread-safe.
+ * here). Thread-safe; the only state is the cache of content keys.
  */
 public final class Sealer {
 
@@ -61,15 +66,18 @@ public final class Sealer {
     Tink.register();
   }
 
-  private static final byte[] MAGIC = "FSS1".getBytes(StandardCharsets.US_ASCII);
-  private static final byte WHOLE = 1;
-  private static final byte STREAM = 2;
+  static final byte[] MAGIC = "FSS1".getBytes(StandardCharsets.US_ASCII);
+  static final byte WHOLE = 1;
+  static final byte STREAM = 2;
+  /** A whole payload under a content key shared by the sender's payloads to the same recipients. */
+  static final byte SHARED = 3;
   private static final byte[] WRAP_LABEL = "fedstream-wrap-v1".getBytes(StandardCharsets.US_ASCII);
   private static final byte[] SIGN_LABEL = "fedstream-sign-v1".getBytes(StandardCharsets.US_ASCII);
   /** The content type of a sealed payload. */
   public static final String CONTENT_TYPE = "application/vnd.fedstream.sealed";
 
   private final SiteKeys own;
+  private final ContentKeys contentKeys = new ContentKeys();
 
   /**
    * A sealer for a site.
@@ -95,13 +103,25 @@ public final class Sealer {
    * @throws IllegalArgumentException if there is no recipient
    */
   public byte[] seal(Identity id, byte[] plaintext, Collection<SitePublicKeys> recipients) {
+    if (recipients.isEmpty()) {
+      throw new IllegalArgumentException("a sealed payload needs at least one recipient");
+    }
     try {
-      KeysetHandle content = KeysetHandle.generateNew(KeyTemplates.get(Tink.CONTENT));
+      ContentKeys.Outgoing key = contentKeys.forRecipients(own.siteId(), recipients, System.currentTimeMillis());
       byte[] ad = id.encode();
-      byte[] ct = content.getPrimitive(RegistryConfiguration.get(), Aead.class).encrypt(plaintext, ad);
-      ByteArrayOutputStream out = new ByteArrayOutputStream(ct.length + 256 + 128 * recipients.size());
-      writeHeader(new DataOutputStream(out), WHOLE, id, content, recipients, sha256(ct));
-      out.write(ct);
+      byte[] ct = key.aead.encrypt(plaintext, ad);
+      byte[] digest = sha256(ct);
+      byte[] signature = own.signer().sign(signedBytes(SHARED, id, key.section, digest));
+      ByteArrayOutputStream out = new ByteArrayOutputStream(ct.length + key.section.length + signature.length + 48);
+      DataOutputStream d = new DataOutputStream(out);
+      d.write(MAGIC);
+      d.writeByte(SHARED);
+      d.write(digest);
+      d.write(key.section);
+      d.writeShort(signature.length);
+      d.write(signature);
+      d.write(ct);
+      d.flush();
       return out.toByteArray();
     } catch (GeneralSecurityException e) {
       throw new IllegalStateException("cannot seal: " + e.getMessage(), e);
@@ -121,14 +141,29 @@ public final class Sealer {
    */
   public byte[] open(Identity id, byte[] sealed, SitePublicKeys sender) throws SealException {
     DataInputStream in = new DataInputStream(new java.io.ByteArrayInputStream(sealed));
-    Header h = readHeader(in, WHOLE, id);
+    SealHeader h = SealHeader.read(in, WHOLE, id);
     byte[] ct = Arrays.copyOfRange(sealed, sealed.length - remaining(in), sealed.length);
-    boolean signed = h.verify(sender, id, sha256(ct));
-    KeysetHandle content = h.unwrap(own, id, signed);
+    byte[] digest = sha256(ct);
+    if (h.digest() != null && !MessageDigest.isEqual(digest, h.digest())) {
+      throw new SealException(SealException.Reason.TAMPERED, "the ciphertext of message " + id.messageId()
+          + " from " + id.source() + " does not match its digest");
+    }
+    boolean signed = h.verify(sender, id, digest);
+    byte[] sectionDigest = h.mode() == SHARED ? sha256(h.section()) : null;
+    Aead known = signed && sectionDigest != null ? contentKeys.incoming(id.source(), sectionDigest) : null;
     byte[] plain;
     try {
-      plain = content.getPrimitive(RegistryConfiguration.get(), Aead.class).decrypt(ct, id.encode());
+      Aead aead = known != null ? known : h.unwrap(own, id, signed).getPrimitive(RegistryConfiguration.get(), Aead.class);
+      plain = aead.decrypt(ct, id.encode());
+      if (known == null && signed && sectionDigest != null) {
+        contentKeys.remember(id.source(), sectionDigest, aead);
+      }
     } catch (GeneralSecurityException e) {
+      if (!signed && h.digest() != null) {
+        // the ciphertext is the one whose digest is in the header, so what changed is the envelope
+        // fields it is bound to (or the source is spoofed): the signature is the reason
+        throw badSignature(id);
+      }
       throw new SealException(SealException.Reason.TAMPERED, "the ciphertext of message " + id.messageId()
           + " from " + id.source() + " does not authenticate");
     }
@@ -196,7 +231,7 @@ public final class Sealer {
   public OpenedStream openStream(Identity id, InputStream sealed, SitePublicKeys sender) throws SealException {
     GcmWarmUp.ensure();
     DataInputStream in = new DataInputStream(sealed);
-    Header h = readHeader(in, STREAM, id);
+    SealHeader h = SealHeader.read(in, STREAM, id);
     boolean signed = h.verify(sender, id, sizeBytes(h.size()));
     KeysetHandle content = h.unwrap(own, id, signed);
     if (!signed) {
@@ -248,7 +283,7 @@ public final class Sealer {
         new SealException(SealException.Reason.TAMPERED, e.getMessage()));
   }
 
-  private static SealException badSignature(Identity id) {
+  static SealException badSignature(Identity id) {
     return new SealException(SealException.Reason.BAD_SIGNATURE, "message " + id.messageId()
         + " is not signed by its source " + id.source() + " (spoofed source or changed envelope fields)");
   }
@@ -281,60 +316,16 @@ public final class Sealer {
     out.write(signature);
   }
 
-  private static byte[] wrapContext(Identity id, String recipient) {
+  static byte[] wrapContext(Identity id, String recipient) {
     byte[] i = id.encode();
     byte[] r = recipient.getBytes(StandardCharsets.UTF_8);
     return concat(WRAP_LABEL, i, r);
   }
 
-  private static byte[] signedBytes(byte mode, Identity id, byte[] recipientsSection, byte[] ciphertextDigest) {
+  static byte[] signedBytes(byte mode, Identity id, byte[] recipientsSection, byte[] ciphertextDigest) {
     return concat(SIGN_LABEL, new byte[] {mode}, id.encode(), sha256(recipientsSection), ciphertextDigest);
   }
 
-  private static Header readHeader(DataInputStream in, byte mode, Identity id) throws SealException {
-    try {
-      byte[] magic = in.readNBytes(4);
-      if (!Arrays.equals(magic, MAGIC) || in.readByte() != mode) {
-        throw new IOException("not a sealed payload of this kind");
-      }
-      long size = mode == STREAM ? in.readLong() : -1;
-      if (mode == STREAM && size < 0) {
-        throw new IOException("negative size");
-      }
-      ByteArrayOutputStream sectionBytes = new ByteArrayOutputStream();
-      DataOutputStream section = new DataOutputStream(sectionBytes);
-      int n = in.readUnsignedShort();
-      section.writeShort(n);
-      List<String> ids = new ArrayList<>(n);
-      List<byte[]> wraps = new ArrayList<>(n);
-      for (int i = 0; i < n; i++) {
-        String r = in.readUTF();
-        int len = in.readInt();
-        if (len < 0 || len > 1 << 16) {
-          throw new IOException("bad wrap length");
-        }
-        byte[] w = in.readNBytes(len);
-        if (w.length != len) {
-          throw new IOException("cut");
-        }
-        section.writeUTF(r);
-        section.writeInt(len);
-        section.write(w);
-        ids.add(r);
-        wraps.add(w);
-      }
-      section.flush();
-      int sigLen = in.readUnsignedShort();
-      byte[] sig = in.readNBytes(sigLen);
-      if (sig.length != sigLen) {
-        throw new IOException("cut");
-      }
-      return new Header(mode, size, ids, wraps, sectionBytes.toByteArray(), sig);
-    } catch (IOException e) {
-      throw new SealException(SealException.Reason.TAMPERED, "message " + id.messageId() + " from " + id.source()
-          + " is not a well-formed sealed payload: " + e.getMessage());
-    }
-  }
 
   private static int remaining(DataInputStream in) {
     try {
@@ -344,38 +335,6 @@ public final class Sealer {
     }
   }
 
-  private record Header(byte mode, long size, List<String> recipients, List<byte[]> wraps, byte[] section, byte[] signature) {
-
-    boolean verify(SitePublicKeys sender, Identity id, byte[] ciphertextDigest) {
-      if (sender == null || !sender.siteId().equals(id.source())) {
-        return false;
-      }
-      try {
-        sender.verifier().verify(signature, signedBytes(mode, id, section, ciphertextDigest));
-        return true;
-      } catch (GeneralSecurityException e) {
-        return false;
-      }
-    }
-
-    KeysetHandle unwrap(SiteKeys own, Identity id, boolean signed) throws SealException {
-      int i = recipients.indexOf(own.siteId());
-      if (i < 0) {
-        throw new SealException(SealException.Reason.WRONG_KEY, "message " + id.messageId() + " from " + id.source()
-            + " is sealed for " + recipients + ", not for " + own.siteId());
-      }
-      try {
-        byte[] key = own.hybridDecrypt().decrypt(wraps.get(i), wrapContext(id, own.siteId()));
-        return TinkProtoKeysetFormat.parseKeyset(key, InsecureSecretKeyAccess.get());
-      } catch (GeneralSecurityException e) {
-        if (!signed) {
-          throw badSignature(id);
-        }
-        throw new SealException(SealException.Reason.WRONG_KEY, "message " + id.messageId() + " from " + id.source()
-            + " is sealed to a key " + own.siteId() + " does not hold (rotated out, or another site's)");
-      }
-    }
-  }
 
   static byte[] sha256(byte[] data) {
     try {

@@ -85,6 +85,36 @@ class SealerTest {
   }
 
   @Test
+  void aSharedContentKeyStillBindsEachMessage() throws Exception {
+    Sealer alice = new Sealer(ALICE);
+    Sealer bob = new Sealer(BOB);
+    Identity first = new Identity("m-1#p", "alice", "bob", "s-1", 1L);
+    Identity second = new Identity("m-2#p", "alice", "bob", "s-1", 2L);
+    byte[] one = alice.seal(first, SECRET, List.of(BOB.publicKeys()));
+    byte[] two = alice.seal(second, "other".getBytes(java.nio.charset.StandardCharsets.UTF_8),
+        List.of(BOB.publicKeys()));
+    // the second message reuses the first one's content key: the same wraps, no new HPKE work
+    int header = 4 + 1 + 32;
+    assertArrayEquals(java.util.Arrays.copyOfRange(one, header, header + 40),
+        java.util.Arrays.copyOfRange(two, header, header + 40));
+    assertArrayEquals(SECRET, bob.open(first, one, ALICE.publicKeys()));
+    assertArrayEquals("other".getBytes(java.nio.charset.StandardCharsets.UTF_8), bob.open(second, two, ALICE.publicKeys()));
+    // bob now knows the key; a message moved to another identity, or spoofed, still fails
+    assertEquals(SealException.Reason.BAD_SIGNATURE, assertThrows(SealException.class,
+        () -> bob.open(second, one, ALICE.publicKeys())).reason());
+    byte[] spoofed = new Sealer(CAROL).seal(first, SECRET, List.of(BOB.publicKeys()));
+    assertEquals(SealException.Reason.BAD_SIGNATURE, assertThrows(SealException.class,
+        () -> bob.open(first, spoofed, ALICE.publicKeys())).reason());
+    byte[] changed = two.clone();
+    changed[changed.length - 3] ^= 1;
+    assertEquals(SealException.Reason.TAMPERED, assertThrows(SealException.class,
+        () -> bob.open(second, changed, ALICE.publicKeys())).reason());
+    // carol, not a recipient, cannot open it however it was cached elsewhere
+    assertEquals(SealException.Reason.WRONG_KEY, assertThrows(SealException.class,
+        () -> new Sealer(CAROL).open(second, two, ALICE.publicKeys())).reason());
+  }
+
+  @Test
   void rotatedKeysOpenOldMessagesUntilTheGracePeriodEnds() throws Exception {
     SiteKeys bob = SiteKeys.generate("bob");
     byte[] toOld = new Sealer(ALICE).seal(id("alice", "bob"), SECRET, List.of(bob.publicKeys()));
