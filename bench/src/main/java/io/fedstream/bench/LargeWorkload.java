@@ -37,7 +37,7 @@ final class LargeWorkload extends Workload {
     for (int run = 1; run <= runs; run++) {
       report.run("plain", run, plain(cluster, bytes));
       if (sdkMissing == null) {
-        report.run("fedstream", run, FedStream.large(cluster, bytes, RECEIVER_HEAP_MIB));
+        report.run("fedstream", run, FedStreamLarge.large(cluster, bytes, RECEIVER_HEAP_MIB));
       }
     }
     report.medians();

@@ -37,7 +37,7 @@ final class RouterWorkload extends Workload {
    * pass-through gets the same.
    */
   static final int CHANNEL_PARTITION = io.fedstream.schemas.RoutedRecords.channelPartition(
-      FedStream.RouterSetup.ROLE, FedStream.RouterSetup.CHANNEL, INPUT_PARTITIONS);
+      FedStreamRouter.RouterSetup.ROLE, FedStreamRouter.RouterSetup.CHANNEL, INPUT_PARTITIONS);
 
   @Override
   String name() {
@@ -52,12 +52,12 @@ final class RouterWorkload extends Workload {
         + " guarantee=exactly_once_v2 runs=" + runs);
     String routerMissing = FedStream.routerMissing();
     // With the router present, both sides carry the same encoded envelopes; else random bytes.
-    List<byte[]> pool = routerMissing == null ? FedStream.routerEvents(cluster, subscriptions) : randomEvents();
+    List<byte[]> pool = routerMissing == null ? FedStreamRouter.routerEvents(cluster, subscriptions) : randomEvents();
     report.detail("event_bytes_mean=" + Report.num(pool.stream().mapToInt(b -> b.length).average().orElse(0)));
     for (int run = 1; run <= runs; run++) {
       report.run("passthrough", run, passThrough(cluster, events, pool));
       if (routerMissing == null) {
-        report.run("fedstream", run, FedStream.router(cluster, events, subscriptions));
+        report.run("fedstream", run, FedStreamRouter.router(cluster, events, subscriptions));
       }
     }
     report.medians();
