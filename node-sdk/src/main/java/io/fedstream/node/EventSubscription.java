@@ -113,7 +113,7 @@ public final class EventSubscription {
   public EventSubscription where(String key, Object literal) {
     checkKey(key);
     Map<String, Object> c = new LinkedHashMap<>(conditions);
-    c.put(key, Message.Builder.normalise(key, literal));
+    c.put(key, Args.normalise(key, literal));
     return new EventSubscription(role, channel, instances, mode, Collections.unmodifiableMap(c));
   }
 

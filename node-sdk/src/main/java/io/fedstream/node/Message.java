@@ -261,15 +261,7 @@ public final class Message {
    *     a fraction or outside the {@code long} range, naming the argument
    */
   public long argLong(String name) {
-    Object v = args.get(name);
-    if (v instanceof Long l) {
-      return l;
-    }
-    if (v instanceof Double d && d == Math.rint(d) && Math.abs(d) < 0x1p63) {
-      return d.longValue();
-    }
-    throw new NodeException.CallerException("argument '" + name + "' must be a whole number, was "
-        + (v == null ? "absent" : v.getClass().getSimpleName() + " " + v));
+    return Args.asLong(name, args.get(name));
   }
 
   /**
@@ -280,15 +272,7 @@ public final class Message {
    * @throws NodeException.CallerException (CALLER) when it is absent or not a number, naming the argument
    */
   public double argDouble(String name) {
-    Object v = args.get(name);
-    if (v instanceof Double d) {
-      return d;
-    }
-    if (v instanceof Long l) {
-      return l;
-    }
-    throw new NodeException.CallerException("argument '" + name + "' must be a number, was "
-        + (v == null ? "absent" : v.getClass().getSimpleName() + " " + v));
+    return Args.asDouble(name, args.get(name));
   }
 
   /** The payloads, unmodifiable, in the order they were added. */
@@ -451,7 +435,7 @@ public final class Message {
      */
     public Builder arg(String name, Object value) {
       Objects.requireNonNull(name, "arg name");
-      args.put(name, normalise(name, value));
+      args.put(name, Args.normalise(name, value));
       return this;
     }
 
@@ -555,57 +539,6 @@ public final class Message {
         }
       }
       return new Message(this);
-    }
-
-    static Object normalise(String key, Object v) {
-      return normalise(key, v, 1);
-    }
-
-    /**
-     * The most levels the builder copies. Args nest at most {@code Limits.MAX_VALUE_DEPTH} levels, which
-     * {@code send} checks (as {@code CALLER}); deeper than this the builder cannot even copy them safely.
-     */
-    static final int MAX_COPY_DEPTH = 16 * io.fedstream.schemas.Limits.MAX_VALUE_DEPTH;
-
-    /** {@code depth}: the level of {@code v}; past {@link #MAX_COPY_DEPTH} the arg is refused. */
-    private static Object normalise(String key, Object v, int depth) {
-      if (depth > MAX_COPY_DEPTH) {
-        throw new IllegalArgumentException("Arg '" + io.fedstream.schemas.Limits.quote(key) + "' nests deeper than "
-            + MAX_COPY_DEPTH + " levels (args nest at most " + io.fedstream.schemas.Limits.MAX_VALUE_DEPTH
-            + "); flatten it or send it as a payload.");
-      }
-      if (v == null || v instanceof Boolean || v instanceof Long || v instanceof Double || v instanceof String) {
-        return v;
-      }
-      if (v instanceof Integer || v instanceof Short || v instanceof Byte) {
-        return ((Number) v).longValue();
-      }
-      if (v instanceof Float) {
-        return ((Float) v).doubleValue();
-      }
-      if (v instanceof byte[]) {
-        return ((byte[]) v).clone();
-      }
-      if (v instanceof List) {
-        List<Object> out = new ArrayList<>();
-        for (Object e : (List<?>) v) {
-          out.add(normalise(key, e, depth + 1));
-        }
-        return Collections.unmodifiableList(out);
-      }
-      if (v instanceof Map) {
-        Map<String, Object> out = new LinkedHashMap<>();
-        for (Map.Entry<?, ?> e : ((Map<?, ?>) v).entrySet()) {
-          if (!(e.getKey() instanceof String)) {
-            throw new IllegalArgumentException("Arg '" + key + "' has a map key that is not a String: " + e.getKey());
-          }
-          out.put((String) e.getKey(), normalise(key, e.getValue(), depth + 1));
-        }
-        return Collections.unmodifiableMap(out);
-      }
-      throw new IllegalArgumentException("Arg '" + key + "' has a " + v.getClass().getName()
-          + "; args take null, Boolean, Long/Integer, Double/Float, String, byte[], List or Map<String,?>."
-          + " Put anything else in a payload.");
     }
   }
 }
