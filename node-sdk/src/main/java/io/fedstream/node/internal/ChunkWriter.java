@@ -47,7 +47,7 @@ final class ChunkWriter {
     List<io.fedstream.avro.Payload> ps = new ArrayList<>();
     for (Payload p : m.payloads()) {
       if (p.size() <= chunkSize) {
-        ps.add(Outbox.inline(p, p.bytes()));
+        ps.add(Records.inline(p, p.bytes()));
         continue;
       }
       String transferId = java.util.UUID.randomUUID().toString();
@@ -71,7 +71,7 @@ final class ChunkWriter {
               ByteBuffer.wrap(buf, 0, len));
           byte[] value = ctx.codec.encodeChunk(topic, ce);
           producer.send(new ProducerRecord<>(topic, null, key, value,
-              Outbox.headers(ce.getMessageId(), io.fedstream.avro.Kind.CHUNK.name(), m.traceparent().orElse(null))),
+              Records.headers(ce.getMessageId(), io.fedstream.avro.Kind.CHUNK.name(), m.traceparent().orElse(null))),
               (md, ex) -> {
                 if (ex != null) {
                   failed.compareAndSet(null, ex);

@@ -8,7 +8,6 @@ import io.fedstream.node.Gathered;
 import io.fedstream.node.MemberInfo;
 import io.fedstream.node.Message;
 import io.fedstream.node.Node;
-import io.fedstream.node.NodeException;
 import io.fedstream.node.NodeSpec;
 import io.fedstream.node.PresenceEvent;
 import io.fedstream.node.ServeOptions;
@@ -16,10 +15,7 @@ import io.fedstream.node.Tracked;
 import io.fedstream.node.Trigger;
 import io.fedstream.schemas.Topics;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.Collection;
-import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -31,12 +27,12 @@ import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
 /**
- * One node served by a host: its identity (spec), lifecycle and the primitive verbs. Receiving is
- * its {@link Inbox}; rounds, router calls and writes are the host's {@link Rounds}, {@link
- * RouterLink} and {@link Outbox}. Kept small: an idle node holds its id, its groups, its spec and
- * its inbox.
+ * One node served by a host: its identity (spec), lifecycle and the primitive verbs. Sending is
+ * its {@link Sender}, receiving its {@link Inbox}; rounds, router calls and writes are the host's
+ * {@link Rounds}, {@link RouterLink} and {@link Outbox}. Kept small: an idle node holds its id, its
+ * groups, its spec, its sender and its inbox.
  */
-final class LocalNode implements Node, NodeSide {
+final class LocalNode implements Node {
 
   final String id;
   final String[] groups;
@@ -45,8 +41,9 @@ final class LocalNode implements Node, NodeSide {
   private final HostContext ctx;
   private final boolean standalone;
   final Interceptors interceptors;
+  final Sender sender;
+  final Announcer announcer;
   volatile boolean attached;
-  private volatile NodeSpec spec;
 
   LocalNode(NodeSpec spec, String[] groups, NodeHostImpl host, boolean standalone) {
     this.id = spec.id();
@@ -54,9 +51,10 @@ final class LocalNode implements Node, NodeSide {
     this.host = host;
     this.ctx = host.ctx;
     this.standalone = standalone;
-    this.spec = spec;
+    this.announcer = new Announcer(spec, groups, ctx, host.outbox);
     this.interceptors = Interceptors.of(ctx.config.interceptors(), spec.interceptors());
-    this.inbox = new Inbox(id, groups, interceptors, this, ctx, host.handlers);
+    this.sender = new Sender(id, ctx, host.outbox, interceptors);
+    this.inbox = new Inbox(id, groups, interceptors, sender, ctx, host.handlers);
   }
 
   NodeHostImpl host() {
@@ -80,7 +78,7 @@ final class LocalNode implements Node, NodeSide {
 
   @Override
   public NodeSpec spec() {
-    return spec;
+    return announcer.spec();
   }
 
   @Override
@@ -88,90 +86,40 @@ final class LocalNode implements Node, NodeSide {
     return host.start().then(host.attach(this));
   }
 
-  // ---- spec
+  // ---- spec (its changes and heartbeats are the node's Announcer)
 
   @Override
   public Mono<Void> updateRelationships(Map<String, ? extends Collection<String>> relationships) {
     Objects.requireNonNull(relationships, "relationships");
-    synchronized (host.outbox.heartbeatLock) {
-      spec = spec.withRelationships(relationships);
-    }
-    return announce();
+    return announcer.change(s -> s.withRelationships(relationships), attached);
   }
 
   @Override
   public Mono<Void> addRelationship(String name, String instanceId) {
-    synchronized (host.outbox.heartbeatLock) {
-      spec = spec.toBuilder().relationship(name, instanceId).build();
-    }
-    return announce();
+    return announcer.change(s -> s.toBuilder().relationship(name, instanceId).build(), attached);
   }
 
   @Override
   public Mono<Void> removeRelationship(String name, String instanceId) {
     Objects.requireNonNull(name, "name");
     Objects.requireNonNull(instanceId, "instanceId");
-    synchronized (host.outbox.heartbeatLock) {
-      Map<String, Set<String>> rel = new LinkedHashMap<>();
-      spec.relationships().forEach((k, v) -> {
-        Set<String> ids = new LinkedHashSet<>(v);
-        if (k.equals(name)) {
-          ids.remove(instanceId);
-        }
-        if (!ids.isEmpty()) {
-          rel.put(k, ids);
-        }
-      });
-      spec = spec.withRelationships(rel);
-    }
-    return announce();
-  }
-
-  /** Sends a heartbeat with the current spec now (if attached); the Mono completes on its acknowledgement. */
-  private Mono<Void> announce() {
-    if (!attached) {
-      return Mono.empty();
-    }
-    return Mono.fromFuture(heartbeat(PresenceStatus.ALIVE))
-        .onErrorMap(e -> new NodeException(ErrorCode.UNAVAILABLE, "heartbeat of '" + id + "' failed: " + e, e));
+    return announcer.change(s -> Announcer.without(s, name, instanceId), attached);
   }
 
   java.util.concurrent.CompletableFuture<Void> heartbeat(PresenceStatus status) {
-    return host.outbox.heartbeat(id, groups, this::spec, status);
+    return announcer.heartbeat(status);
   }
 
-  // ---- sending
+  // ---- sending (built and handed to the Outbox by the node's Sender)
 
   @Override
   public Mono<Void> send(Message message) {
-    Message m = prepare(message, Message.Kind.MESSAGE, true, false);
-    return out(ctx.layout.mailTo(m.destination().get()), m.destination().get(), m, true);
+    return sender.send(message);
   }
 
   @Override
   public Tracked isend(Message message) {
-    Message m = prepare(message, message.sessionType() == Message.SessionType.TASK ? Message.Kind.REQUEST
-        : Message.Kind.MESSAGE, true, false);
-    // Sent at once; the acknowledgement hops to a delivery thread only for those who ask for it.
-    Mono<Void> sent = out(ctx.layout.mailTo(m.destination().get()), m.destination().get(), m, false).cache();
-    sent.subscribe(null, e -> { });
-    Mono<Void> acked = sent.publishOn(ctx.delivery);
-    return new Tracked() {
-      @Override
-      public String messageId() {
-        return m.id();
-      }
-
-      @Override
-      public String sessionId() {
-        return m.sessionId();
-      }
-
-      @Override
-      public Mono<Void> acked() {
-        return acked;
-      }
-    };
+    return sender.isend(message);
   }
 
   @Override
@@ -182,109 +130,33 @@ final class LocalNode implements Node, NodeSide {
   @Override
   public Mono<Message> request(Message message, Duration deadline) {
     requirePositive(deadline);
-    return rawRequest(message, deadline).flatMap(r -> r.error().isPresent()
+    return sender.rawRequest(message, deadline).flatMap(r -> r.error().isPresent()
         ? Mono.error(r.error().get().toException()) : Mono.just(r));
-  }
-
-  /** Emits the reply message even when it carries an error; fails on timeout, not-found, send failure. */
-  @Override
-  public Mono<Message> rawRequest(Message message, Duration deadline) {
-    return Mono.defer(() -> {
-      Message.Builder b = message.toBuilder().sessionType(Message.SessionType.TASK).deadline(Instant.now().plus(deadline));
-      Message m = prepare(message, b, Message.Kind.REQUEST, true, true);
-      String dest = m.destination().get();
-      long start = System.nanoTime();
-      return ctx.presence.awaitAlive(dest, deadline, ctx.config.livenessTimeoutMs(), ctx.namespace, ctx.timer)
-          .then(ctx.calls.call(m.id(), "request '" + m.tag() + "' to " + dest, deadline,
-              out(ctx.layout.mailTo(dest), dest, m, false), ctx.timer))
-          .doOnSuccess(r -> ctx.metrics.requestLatency.record(System.nanoTime() - start,
-              java.util.concurrent.TimeUnit.NANOSECONDS));
-    });
   }
 
   @Override
   public Mono<Void> reply(Message request, Message reply) {
-    return reply(request, reply, true);
-  }
-
-  /** A reply; {@code hop=false} for the host's own serve loop (see {@link Outbox#send(String, String, Message, boolean)}). */
-  @Override
-  public Mono<Void> reply(Message request, Message reply, boolean hop) {
-    Objects.requireNonNull(request, "request");
-    Objects.requireNonNull(reply, "reply");
-    String to = request.replyTo().orElse(request.source());
-    if (to == null) {
-      throw new IllegalArgumentException("The request has neither a reply-to nor a source; it was not received.");
-    }
-    Message.Builder b = reply.toBuilder().to(to).sessionId(request.sessionId())
-        .sessionType(request.sessionType()).deadline(request.deadline().orElse(null))
-        .traceparent(Trace.child(request.traceparent().orElse(null)));
-    Wire.inReplyTo(b, request.id());
-    Message m = prepare(b, Message.Kind.REPLY, Wire.isCall(request));
-    return out(ctx.layout.mailTo(to), to, m, hop);
+    return sender.reply(request, reply, true);
   }
 
   @Override
   public Mono<Void> replyError(Message request, ErrorCode code, String reason) {
-    return replyError(request, code, reason, true);
-  }
-
-  /** A coded error reply; {@code hop} as in {@link #reply(Message, Message, boolean)}. */
-  @Override
-  public Mono<Void> replyError(Message request, ErrorCode code, String reason, boolean hop) {
-    return reply(request, Message.builder().tag(request.tag()).error(code, reason).build(), hop);
+    return sender.replyError(request, code, reason, true);
   }
 
   @Override
   public Mono<Gathered> scatter(List<Message> requests, GatherPolicy policy) {
-    return host.rounds.scatter(this, requests, policy);
+    return host.rounds.scatter(sender, requests, policy);
   }
 
   @Override
   public Mono<Void> broadcast(String group, Message message) {
-    Message.Builder b = message.toBuilder().to(null);
-    Message m = prepare(message, b, Message.Kind.MESSAGE, false, false);
-    return host.rounds.toGroup(this, group, m);
+    return host.rounds.toGroup(sender, group, sender.forGroup(message));
   }
 
   @Override
   public Mono<Gathered> broadcast(String group, Message request, GatherPolicy policy) {
-    return host.rounds.broadcast(this, group, request, policy);
-  }
-
-  /** Checks the destination; stamps the trace and the wire-only fields in the message's one build. */
-  private Message prepare(Message message, Message.Kind kind, boolean needsDestination, boolean call) {
-    Objects.requireNonNull(message, "message");
-    return prepare(message, message.toBuilder(), kind, needsDestination, call);
-  }
-
-  private Message prepare(Message message, Message.Builder b, Message.Kind kind, boolean needsDestination,
-      boolean call) {
-    if (needsDestination && message.destination().isEmpty()) {
-      throw new IllegalArgumentException("Message '" + message.tag() + "' has no destination: call to(nodeId).");
-    }
-    TraceInterceptor.stamp(message, b);
-    return prepare(b, kind, call);
-  }
-
-  /** The last step of every send's one build: wire-only fields on a builder. */
-  @Override
-  public Message prepare(Message.Builder b, Message.Kind kind, boolean call) {
-    Wire.source(b, id);
-    Wire.kind(b, kind);
-    Wire.createdAt(b, Instant.now());
-    Wire.call(b, call);
-    return b.build();
-  }
-
-  @Override
-  public Message intercept(String topic, Message m) {
-    return interceptors.outbound(id, topic, m);
-  }
-
-  /** Sends through the outbound interceptors; an interceptor's failure fails this send alone. */
-  private Mono<Void> out(String topic, String key, Message m, boolean hop) {
-    return Mono.defer(() -> host.outbox.send(topic, key, intercept(topic, m), hop));
+    return host.rounds.broadcast(sender, group, request, policy);
   }
 
   private static void requirePositive(Duration d) {
@@ -325,7 +197,7 @@ final class LocalNode implements Node, NodeSide {
 
   @Override
   public Mono<Void> emit(String role, String instance, String channel, Message event) {
-    return host.routerLink.emit(this, role, instance, channel, event);
+    return host.routerLink.emit(sender, role, instance, channel, event);
   }
 
   @Override
@@ -346,17 +218,7 @@ final class LocalNode implements Node, NodeSide {
   @Override
   public Mono<Message> requestChannel(String role, String channel, Message request, Duration deadline) {
     requirePositive(deadline);
-    String r = Topics.requireName("role", role);
-    String c = Topics.requireName("channel", channel);
-    RoleChannels.requireSmall(request, ctx.config.chunkSize());
-    return Mono.defer(() -> {
-      Message.Builder b = request.toBuilder().to(null).tag(c).replyTo(id).sessionType(Message.SessionType.TASK)
-          .deadline(Instant.now().plus(deadline));
-      Message m = prepare(request, b, Message.Kind.REQUEST, false, true);
-      String topic = Topics.channel(ctx.namespace, r, c);
-      return ctx.calls.call(m.id(), "call '" + c + "' of role " + r, deadline,
-          Mono.defer(() -> host.outbox.sendEnsured(topic, m.id(), intercept(topic, m))), ctx.timer);
-    }).flatMap(reply -> reply.error().isPresent() ? Mono.error(reply.error().get().toException()) : Mono.just(reply));
+    return sender.requestChannel(role, channel, request, deadline);
   }
 
   @Override

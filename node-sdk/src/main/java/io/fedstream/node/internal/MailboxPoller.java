@@ -1,13 +1,9 @@
 package io.fedstream.node.internal;
 
-import io.fedstream.node.ErrorCode;
-import io.fedstream.node.NodeException;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashSet;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -19,18 +15,15 @@ import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
-import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.WakeupException;
-import org.apache.kafka.common.utils.Utils;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The host's one consumer and its poll thread: assigns (never subscribes) the mailbox partitions
- * of the local nodes, their group topics and the presence topic; seeks to the committed
- * positions; pauses partitions whose buffer is full; hands every record to the {@link
- * Dispatcher}; commits what was processed.
+ * The host's one consumer and its poll thread: extends the {@link Assignment} (the local nodes'
+ * mail, their group topics and the presence topics) on the poll thread; pauses partitions whose
+ * buffer is full; hands every record to the {@link Dispatcher}; commits what was processed.
  */
 final class MailboxPoller {
 
@@ -40,10 +33,9 @@ final class MailboxPoller {
   private final Offsets offsets;
   private final Dispatcher dispatcher;
   private final ConcurrentLinkedQueue<Runnable> commands = new ConcurrentLinkedQueue<>();
-  private final Set<TopicPartition> assigned = new HashSet<>();
+  private final Assignment assignment;
   private final Set<TopicPartition> paused = new HashSet<>();
   private Consumer<String, byte[]> consumer;
-  private int mailboxPartitions;
   private Thread pollThread;
   private volatile boolean running;
 
@@ -51,13 +43,14 @@ final class MailboxPoller {
     this.ctx = ctx;
     this.offsets = offsets;
     this.dispatcher = dispatcher;
+    this.assignment = new Assignment(ctx);
   }
 
   /** Takes the consumer, assigns what the nodes need and catches up with presence. Before {@link #run()}. */
   void open(Consumer<String, byte[]> c, Collection<Inbox> nodes) {
     this.consumer = c;
-    mailboxPartitions = ctx.layout.partitionedByNode() ? partitions(ctx.layout.mailTo(ctx.hostId)).size() : 0;
-    assign(nodes);
+    assignment.open(c);
+    assignment.add(nodes);
     catchUpPresence();
   }
 
@@ -74,7 +67,7 @@ final class MailboxPoller {
     commands.add(() -> {
       for (int attempt = 1; ; attempt++) {
         try {
-          assign(List.of(n));
+          assignment.add(List.of(n));
           done.complete(null);
           return;
         } catch (WakeupException e) {
@@ -106,101 +99,9 @@ final class MailboxPoller {
     }
   }
 
-  private List<PartitionInfo> partitions(String topic) {
-    long end = System.currentTimeMillis() + HostContext.START_TIMEOUT.toMillis();
-    while (true) {
-      List<PartitionInfo> p;
-      try {
-        p = consumer.partitionsFor(topic, Duration.ofSeconds(10));
-      } catch (org.apache.kafka.common.errors.AuthorizationException e) {
-        throw new NodeException(ErrorCode.FORBIDDEN, "not allowed to read " + topic + ": " + e.getMessage()
-            + (ctx.layout.createsTopics() ? "" : " (on a secured namespace a site reads its own mail, the broadcast"
-            + " topics of the projects it is a member of once 'fedstream site sync' has granted them, and the"
-            + " sites and projects records; schemas/TOPICS.md)"), e);
-      }
-      if (p != null && !p.isEmpty()) {
-        return p;
-      }
-      if (System.currentTimeMillis() > end) {
-        throw new NodeException(ErrorCode.UNAVAILABLE, "topic " + topic + " has no partitions" + (ctx.layout.createsTopics()
-            ? "" : ": on a secured namespace the operator creates it ('fedstream site add' for a site's mail,"
-            + " 'fedstream site sync' for a project's broadcast topic)"));
-      }
-      try {
-        Thread.sleep(50); // metadata of a just-created topic propagates; there is no event to wait on
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new NodeException(ErrorCode.CANCELLED, "interrupted");
-      }
-    }
-  }
-
-  static int partitionOf(String nodeId, int partitions) {
-    return Utils.toPositive(Utils.murmur2(nodeId.getBytes(StandardCharsets.UTF_8))) % partitions;
-  }
-
-  /** Extends the assignment with what these nodes need; poll thread (or start, before it runs). */
-  void assign(Collection<Inbox> added) {
-    Set<TopicPartition> fresh = new LinkedHashSet<>();
-    if (assigned.isEmpty()) {
-      for (String presence : ctx.layout.presenceTopics()) {
-        for (PartitionInfo p : partitions(presence)) {
-          fresh.add(new TopicPartition(presence, p.partition()));
-        }
-      }
-    }
-    for (Inbox n : added) {
-      String mail = ctx.layout.mailTo(n.id);
-      if (ctx.layout.partitionedByNode()) {
-        fresh.add(new TopicPartition(mail, partitionOf(n.id, mailboxPartitions)));
-      } else {
-        for (PartitionInfo p : partitions(mail)) {
-          fresh.add(new TopicPartition(mail, p.partition()));
-        }
-      }
-      for (String g : n.groups) {
-        String t = ctx.layout.groupTopic(g);
-        for (PartitionInfo p : partitions(t)) {
-          fresh.add(new TopicPartition(t, p.partition()));
-        }
-      }
-    }
-    fresh.removeAll(assigned);
-    if (fresh.isEmpty()) {
-      return;
-    }
-    Set<TopicPartition> all = new HashSet<>(assigned);
-    all.addAll(fresh);
-    consumer.assign(all);
-    Set<TopicPartition> committable = new HashSet<>();
-    for (TopicPartition tp : fresh) {
-      if (!ctx.layout.isPresence(tp.topic())) {
-        committable.add(tp);
-      }
-    }
-    Map<TopicPartition, OffsetAndMetadata> committed = committable.isEmpty() ? Map.of()
-        : consumer.committed(committable, Duration.ofSeconds(30));
-    for (TopicPartition tp : fresh) {
-      OffsetAndMetadata c = committed.get(tp);
-      if (ctx.layout.isPresence(tp.topic())) {
-        consumer.seekToBeginning(List.of(tp));
-      } else if (c != null) {
-        consumer.seek(tp, c.offset());
-      } else if (ctx.layout.isMail(tp.topic()) && ctx.config.mailboxReset().equals("earliest")) {
-        consumer.seekToBeginning(List.of(tp));
-      } else {
-        consumer.seekToEnd(List.of(tp));
-      }
-    }
-    for (TopicPartition tp : fresh) {
-      consumer.position(tp, Duration.ofSeconds(30)); // resolve now, so nothing sent after start is missed
-    }
-    assigned.addAll(fresh);
-  }
-
   void catchUpPresence() {
     Set<TopicPartition> ps = new HashSet<>();
-    for (TopicPartition tp : assigned) {
+    for (TopicPartition tp : assignment.assigned()) {
       if (ctx.layout.isPresence(tp.topic())) {
         ps.add(tp);
       }
@@ -223,14 +124,7 @@ final class MailboxPoller {
   }
 
   String assignedMailbox() {
-    List<Integer> ps = new ArrayList<>();
-    for (TopicPartition tp : assigned) {
-      if (ctx.layout.isMail(tp.topic())) {
-        ps.add(tp.partition());
-      }
-    }
-    java.util.Collections.sort(ps);
-    return ps.toString();
+    return assignment.mailboxText();
   }
 
   // ---------------------------------------------------------------- poll loop
@@ -297,17 +191,16 @@ final class MailboxPoller {
    */
   private void revoke(Set<String> topics) {
     LOG.warn("host {}: no longer allowed to read {}; stops reading them", ctx.hostId, topics);
-    assigned.removeIf(tp -> topics.contains(tp.topic()));
+    assignment.revoke(topics);
     paused.removeIf(tp -> topics.contains(tp.topic()));
     pausedView.removeIf(tp -> topics.contains(tp.topic()));
-    consumer.assign(new HashSet<>(assigned));
   }
 
   private void updatePauses() {
     int high = ctx.config.receiveBuffer();
     List<TopicPartition> pause = new ArrayList<>();
     List<TopicPartition> resume = new ArrayList<>();
-    for (TopicPartition tp : assigned) {
+    for (TopicPartition tp : assignment.assigned()) {
       if (ctx.layout.isPresence(tp.topic())) {
         continue;
       }
@@ -340,7 +233,7 @@ final class MailboxPoller {
     if (!ctx.layout.partitionedByNode()) {
       return pausedView.stream().anyMatch(tp -> tp.topic().equals(mail));
     }
-    return pausedView.contains(new TopicPartition(mail, partitionOf(nodeId, mailboxPartitions)));
+    return pausedView.contains(new TopicPartition(mail, assignment.mailboxPartitionOf(nodeId)));
   }
 
   private void handle(ConsumerRecords<String, byte[]> records) {
@@ -348,8 +241,8 @@ final class MailboxPoller {
     for (TopicPartition tp : records.partitions()) {
       boolean mailbox = ctx.layout.partitionedByNode() && ctx.layout.isMail(tp.topic());
       for (ConsumerRecord<String, byte[]> r : records.records(tp)) {
-        if (mailbox && r.key() != null && partitionOf(r.key(), mailboxPartitions) != r.partition()) {
-          dispatcher.misplaced(tp, r, partitionOf(r.key(), mailboxPartitions));
+        if (mailbox && r.key() != null && assignment.mailboxPartitionOf(r.key()) != r.partition()) {
+          dispatcher.misplaced(tp, r, assignment.mailboxPartitionOf(r.key()));
           continue;
         }
         boolean handled;

@@ -1,22 +1,15 @@
 package io.fedstream.node.internal;
 
 import io.fedstream.avro.Envelope;
-import io.fedstream.avro.Heartbeat;
-import io.fedstream.avro.PresenceStatus;
 import io.fedstream.node.ErrorCode;
 import io.fedstream.node.Message;
 import io.fedstream.node.NodeException;
-import io.fedstream.node.NodeSpec;
 import io.fedstream.node.Payload;
 import io.fedstream.schemas.RoutedRecords;
 import io.fedstream.schemas.Limits;
 import io.fedstream.schemas.TopicSettings;
 import io.fedstream.schemas.wire.SchemaRegistryException;
-import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
-import java.time.Instant;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -26,8 +19,6 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.header.Headers;
-import org.apache.kafka.common.header.internals.RecordHeader;
-import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import reactor.core.publisher.Mono;
@@ -99,17 +90,11 @@ final class Outbox {
       }
       List<io.fedstream.avro.Payload> ps = new ArrayList<>(m.payloads().size());
       for (Payload p : m.payloads()) {
-        ps.add(inline(p, p.bytes()));
+        ps.add(Records.inline(p, p.bytes()));
       }
       Mono<Void> sent = produce(topic, partition, key, m, EnvelopeCodec.toEnvelope(m, ps));
       return hop ? sent.publishOn(ctx.delivery) : sent.onErrorResume(e -> Mono.<Void>error(e).publishOn(ctx.delivery));
     });
-  }
-
-  static io.fedstream.avro.Payload inline(Payload p, byte[] data) {
-    // the all-fields constructor: a builder deep-copies the schema default of every unset field
-    return new io.fedstream.avro.Payload(p.name(), p.contentType(),
-        p.schemaId().isPresent() ? p.schemaId().getAsInt() : null, ByteBuffer.wrap(data), null);
   }
 
   private Mono<Void> produce(String topic, Integer partition, String key, Message m, Envelope e) {
@@ -122,10 +107,10 @@ final class Outbox {
       return Mono.error(new NodeException.CallerException("message '" + m.tag() + "' cannot be encoded: "
           + Limits.quote(ex.getMessage())));
     }
-    Headers headers = headers(m.id(), m.kind().name(), m.traceparent().orElse(null));
+    Headers headers = Records.headers(m.id(), m.kind().name(), m.traceparent().orElse(null));
     // The producer refuses a record by its whole size (key, value, headers and the record's framing)
     // with an exception that would read as UNAVAILABLE: measure it as the producer does.
-    int size = recordSize(key, value, headers);
+    int size = Records.recordSize(key, value, headers);
     if (size > TopicSettings.MAX_MESSAGE_BYTES) {
       return Mono.error(new NodeException.CallerException("message '" + m.tag() + "' makes a record of " + size
           + " bytes with its key and headers, more than " + TopicSettings.MAX_MESSAGE_BYTES
@@ -148,15 +133,6 @@ final class Outbox {
     });
   }
 
-  /** A record's size as the producer measures it against {@code max.request.size}. */
-  static int recordSize(String key, byte[] value, Headers headers) {
-    return org.apache.kafka.common.record.AbstractRecords.estimateSizeInBytesUpperBound(
-        org.apache.kafka.common.record.RecordBatch.CURRENT_MAGIC_VALUE,
-        org.apache.kafka.common.compress.Compression.NONE.type(),
-        key == null ? null : java.nio.ByteBuffer.wrap(key.getBytes(StandardCharsets.UTF_8)),
-        value == null ? null : java.nio.ByteBuffer.wrap(value), headers.toArray());
-  }
-
   /** Whether args nest deeper than {@link Limits#MAX_VALUE_DEPTH} (counted without recursion). */
   static boolean tooDeep(java.util.Map<String, Object> args) {
     for (Object v : args.values()) {
@@ -165,17 +141,6 @@ final class Outbox {
       }
     }
     return false;
-  }
-
-  /** The headers of an envelope or chunk record: trace, message id, kind. */
-  static Headers headers(String messageId, String kind, String traceparent) {
-    Headers h = new RecordHeaders();
-    if (traceparent != null) {
-      h.add(io.fedstream.schemas.RecordHeaders.TRACEPARENT, traceparent.getBytes(StandardCharsets.UTF_8));
-    }
-    h.add(io.fedstream.schemas.RecordHeaders.MESSAGE_ID, messageId.getBytes(StandardCharsets.UTF_8));
-    h.add(io.fedstream.schemas.RecordHeaders.KIND, kind.getBytes(StandardCharsets.UTF_8));
-    return h;
   }
 
   /** Broadcasts to a group's topic, keyed by the sender. */
@@ -268,40 +233,12 @@ final class Outbox {
     }
   }
 
-  /** Sends a node's heartbeat with its spec; completes on the broker's acknowledgement. */
-  CompletableFuture<Void> heartbeat(String nodeId, String[] groups, java.util.function.Supplier<NodeSpec> spec,
-      PresenceStatus status) {
+  /**
+   * Writes a node's presence record (built by its {@link Announcer} under {@link #heartbeatLock});
+   * completes on the broker's acknowledgement.
+   */
+  CompletableFuture<Void> heartbeat(ProducerRecord<String, byte[]> r) {
     CompletableFuture<Void> f = new CompletableFuture<>();
-    synchronized (heartbeatLock) {
-      NodeSpec s = spec.get();
-      Map<String, List<String>> rel = Map.of();
-      if (!s.relationships().isEmpty()) {
-        rel = new LinkedHashMap<>();
-        for (Map.Entry<String, java.util.Set<String>> e : s.relationships().entrySet()) {
-          rel.put(e.getKey(), List.copyOf(e.getValue()));
-        }
-      }
-      if (ctx.sitePresence != null) {
-        // the per-site layout: a HEARTBEAT command on the site's own commands topic (SitePresence)
-        if (status == PresenceStatus.ALIVE) {
-          send(ctx.sitePresence.heartbeat(nodeId), f);
-        } else {
-          f.complete(null);
-        }
-        return f;
-      }
-      Heartbeat hb = Heartbeat.newBuilder().setNodeId(nodeId).setGroups(List.of(groups))
-          .setRoles(s.roles().isEmpty() ? List.of() : List.copyOf(s.roles()))
-          .setRelationships(rel).setHost(ctx.hostId).setStartedAt(ctx.startedAt).setSentAt(Instant.now())
-          .setIntervalMs(ctx.config.heartbeatIntervalMs()).setTimeoutMs(ctx.config.livenessTimeoutMs())
-          .setStatus(status).build();
-      String presence = ctx.layout.presenceTopics().get(0);
-      send(new ProducerRecord<>(presence, nodeId, ctx.heartbeats.encode(presence, hb, 128)), f);
-    }
-    return f;
-  }
-
-  private void send(ProducerRecord<String, byte[]> r, CompletableFuture<Void> f) {
     try {
       producer.send(r, (md, ex) -> {
         if (ex != null) {
@@ -313,6 +250,7 @@ final class Outbox {
     } catch (RuntimeException e) {
       f.completeExceptionally(e);
     }
+    return f;
   }
 
   /** The error of a failed write: {@code FORBIDDEN} when the broker's ACLs refused it, else {@code UNAVAILABLE}. */
@@ -328,23 +266,8 @@ final class Outbox {
   /** Copies a record the host cannot take to the dead-letter topic, with the code and reason. */
   void deadLetter(ConsumerRecord<String, byte[]> r, ErrorCode code, String reason) {
     LOG.warn("host {}: dead-lettering {}-{}@{}: {}", ctx.hostId, r.topic(), r.partition(), r.offset(), reason);
-    Headers h = new RecordHeaders(r.headers().toArray());
-    h.add(new RecordHeader(io.fedstream.schemas.RecordHeaders.DLQ_CODE, code.name().getBytes(StandardCharsets.UTF_8)));
-    h.add(new RecordHeader(io.fedstream.schemas.RecordHeaders.DLQ_REASON, reason.getBytes(StandardCharsets.UTF_8)));
-    h.add(new RecordHeader(io.fedstream.schemas.RecordHeaders.DLQ_TOPIC, r.topic().getBytes(StandardCharsets.UTF_8)));
-    h.add(new RecordHeader(io.fedstream.schemas.RecordHeaders.DLQ_PARTITION,
-        Integer.toString(r.partition()).getBytes(StandardCharsets.UTF_8)));
-    h.add(new RecordHeader(io.fedstream.schemas.RecordHeaders.DLQ_OFFSET,
-        Long.toString(r.offset()).getBytes(StandardCharsets.UTF_8)));
-    h.add(new RecordHeader(io.fedstream.schemas.RecordHeaders.DLQ_BY, ctx.hostId.getBytes(StandardCharsets.UTF_8)));
-    byte[] value = r.value();
-    if (value != null && value.length > TopicSettings.MAX_MESSAGE_BYTES - 64 * 1024) {
-      // too large to copy with the dead-letter headers: the position in the headers names it
-      h.add(new RecordHeader("fedstream.dlq.value-left-out", Integer.toString(value.length).getBytes(StandardCharsets.UTF_8)));
-      value = null;
-    }
     try {
-      producer.send(new ProducerRecord<>(ctx.deadLetterTopic, null, r.key(), value, h), (md, ex) -> {
+      producer.send(Records.deadLetter(ctx.deadLetterTopic, r, code, reason, ctx.hostId), (md, ex) -> {
         if (ex != null) {
           LOG.error("host {}: cannot dead-letter {}-{}@{}: {}", ctx.hostId, r.topic(), r.partition(), r.offset(),
               ex.toString());

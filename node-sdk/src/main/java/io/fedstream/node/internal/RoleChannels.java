@@ -97,14 +97,14 @@ final class RoleChannels implements Disposable {
       }
     });
     RoleChannels rc = new RoleChannels(host, node, r, Map.copyOf(byTopic));
-    OPEN.computeIfAbsent(node, k -> ConcurrentHashMap.newKeySet()).add(rc);
+    OPEN.computeIfAbsent(node.inbox, k -> ConcurrentHashMap.newKeySet()).add(rc);
     rc.thread.start();
     return rc;
   }
 
-  /** Stops every role instance of a node (the node closes). */
-  static void closeAll(Object node) {
-    Set<RoleChannels> open = OPEN.remove(node);
+  /** Stops every role instance of a node (its inbox closes). */
+  static void closeAll(Inbox inbox) {
+    Set<RoleChannels> open = OPEN.remove(inbox);
     if (open != null) {
       open.forEach(RoleChannels::dispose);
     }
@@ -130,7 +130,7 @@ final class RoleChannels implements Disposable {
     if (c != null) {
       c.wakeup();
     }
-    Set<RoleChannels> open = OPEN.get(node);
+    Set<RoleChannels> open = OPEN.get(node.inbox);
     if (open != null) {
       open.remove(this);
     }
