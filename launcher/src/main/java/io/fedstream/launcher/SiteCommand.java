@@ -148,9 +148,10 @@ final class SiteCommand implements Runnable {
       for (String t : SecuredTopics.siteTopics(ns, site)) {
         topics.add(data.asNewTopic(t));
       }
-      // The router's directory topics: a site's node reads them from its start (presence, public keys),
-      // before the router writes its first record, and a site may not create them itself.
-      for (String t : List.of(Topics.sites(ns), Topics.projects(ns), Topics.runs(ns))) {
+      // The router's directory topics and the dead-letter topic: a site's node reads or writes them from
+      // its start (presence, public keys, rejected records), before the router first writes them, and a
+      // site may not create them itself.
+      for (String t : SecuredTopics.namespaceTopics(ns)) {
         topics.add(TopicSettings.newTopic(t));
       }
       for (NewTopic t : topics) {

@@ -38,6 +38,16 @@ public final class SecuredTopics {
         + ".broadcast";
   }
 
+  /**
+   * The namespace's topics a site's node reads or writes from its start, which the router would
+   * otherwise create only when it first writes them: the directory ({@code {ns}.sites}, {@code
+   * {ns}.projects}, {@code {ns}.runs}) and the dead-letter topic. {@code fedstream site add} creates
+   * those that are missing, with the contract's settings.
+   */
+  public static java.util.List<String> namespaceTopics(String ns) {
+    return java.util.List.of(Topics.sites(ns), Topics.projects(ns), Topics.runs(ns), Topics.deadLetter(ns));
+  }
+
   /** Every topic {@code fedstream site add} creates for a site: commands, inbox, status, logs, mail. */
   public static java.util.List<String> siteTopics(String ns, String site) {
     return java.util.List.of(Topics.siteCommands(ns, site), Topics.siteInbox(ns, site), Topics.siteStatus(ns, site),
