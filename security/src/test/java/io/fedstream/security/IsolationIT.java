@@ -240,8 +240,8 @@ class IsolationIT {
     assertTrue(granted.created() > 0 && removed.deleted() > 0, report.toString());
     assertEquals(0, onDisk, report.toString());
     assertEquals(0, inRouter, report.toString());
-    // the signature covers the ciphertext's digest, so the receiver refuses a changed byte as BAD_SIGNATURE
-    // before it decrypts (SealerTest covers TAMPERED, a stream's changed or reordered segments)
+    // a changed ciphertext byte no longer matches the signed digest in the sealed header (TAMPERED); a
+    // change the signature itself covers would be BAD_SIGNATURE: either is a detection
     assertTrue(Set.of("dead-lettered BAD_SIGNATURE", "dead-lettered TAMPERED").contains(tampered), report.toString());
   }
 
