@@ -8,6 +8,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -52,6 +53,23 @@ final class KafkaClients {
   /** True once the topic is known to exist. */
   boolean known(String topic) {
     return knownTopics.contains(topic);
+  }
+
+  /**
+   * Creates the host's topics that do not exist yet: with {@code own}, its mail, presence and
+   * dead-letter topics; and the topics of these groups. Blocking; as {@link #ensureTopics}.
+   */
+  void ensureHostTopics(boolean own, Collection<String> groups) {
+    Set<String> topics = new LinkedHashSet<>();
+    if (own) {
+      topics.add(ctx.layout.mailTo(ctx.hostId));
+      topics.addAll(ctx.layout.presenceTopics());
+      topics.add(ctx.deadLetterTopic);
+    }
+    for (String g : groups) {
+      topics.add(ctx.layout.groupTopic(g));
+    }
+    ensureTopics(topics);
   }
 
   /**

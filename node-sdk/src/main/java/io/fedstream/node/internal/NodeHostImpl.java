@@ -157,13 +157,7 @@ public final class NodeHostImpl implements NodeHost {
       ctx.seen = new SeenIds(config.dedupCapacity(), stateDir == null ? null
           : stateDir.resolve("fedstream-" + ctx.namespace + "-" + ctx.hostId + ".seen"));
       ctx.reassembler = new Reassembler(Paths.get(config.transferDir()), TRANSFER_STALL_MS);
-      Set<String> topics = new LinkedHashSet<>(List.of(ctx.layout.mailTo(ctx.hostId)));
-      topics.addAll(ctx.layout.presenceTopics());
-      topics.add(ctx.deadLetterTopic);
-      for (String g : ctx.groupMembers.keySet()) {
-        topics.add(ctx.layout.groupTopic(g));
-      }
-      clients.ensureTopics(topics);
+      clients.ensureHostTopics(true, ctx.groupMembers.keySet());
       if (!ctx.layout.perSite()) {
         ctx.codec.register(ctx.layout.mailTo(ctx.hostId));
         ctx.heartbeats.schemaId(ctx.layout.presenceTopics().get(0));
@@ -225,11 +219,7 @@ public final class NodeHostImpl implements NodeHost {
       if (n.attached) {
         return;
       }
-      Set<String> topics = new LinkedHashSet<>();
-      for (String g : n.groups) {
-        topics.add(ctx.layout.groupTopic(g));
-      }
-      clients.ensureTopics(topics);
+      clients.ensureHostTopics(false, List.of(n.groups));
       try {
         poller.attach(n.inbox);
         n.attached = true;
