@@ -152,7 +152,7 @@ public interface Node extends AutoCloseable {
   Mono<Void> replyError(Message request, ErrorCode code, String reason);
 
   /**
-   * Handles every message with this tag on the host's handler pool ({@link ServeOptions#workers()}):
+   * Handles every message with this tag in its caller's lane ({@link ServeOptions#workers()}):
    * {@link #serve(String, Function, ServeOptions)}.
    *
    * @throws IllegalStateException if the tag already has a handler
@@ -163,8 +163,9 @@ public interface Node extends AutoCloseable {
    * Handles every message with this tag: requests get the handler's message as their reply (an
    * empty Mono replies with no content; a {@link NodeException} replies with its code; any other
    * exception, thrown or signalled, replies {@link ErrorCode#HANDLER}); other messages just run
-   * the handler. Where it runs is chosen by {@code options}: by default on the host's bounded
-   * handler pool, where it may block; messages from one caller reach it one at a time in arrival
+   * the handler. Where it runs is chosen by {@code options}: by default in its caller's lane (on
+   * the host's bounded handler pool, or on the poll thread, which hands polling on after 1 ms),
+   * where it may block; messages from one caller reach it one at a time in arrival
    * order and their replies go out in that order, while messages from different callers run
    * concurrently (so the handler must be thread-safe). {@link ServeOptions#pollThread()} runs it
    * on the poll thread in arrival order, for handlers that never block. Dispose the result to stop.

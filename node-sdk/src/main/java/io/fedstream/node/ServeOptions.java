@@ -5,11 +5,13 @@ package io.fedstream.node;
  * runs.
  *
  * <ul>
- *   <li>{@link #workers()} (the default): on the host's bounded handler pool ({@link
- *       NodeConfig#HANDLER_THREADS} threads). The handler may block (sleep, wait for a client,
- *       {@code block()}); messages from one caller reach it in arrival order, one at a time, and
- *       the replies to one caller go out in the order of their requests. A blocking handler holds
- *       back only its own caller's later messages, never other callers or other nodes.
+ *   <li>{@link #workers()} (the default): in a lane per caller, run by the host's bounded
+ *       handler pool ({@link NodeConfig#HANDLER_THREADS} threads) or, one lane per batch read, by
+ *       the poll thread itself, which hands polling to another thread when the handler has not
+ *       returned within 1 ms. The handler may block (sleep, wait for a client, {@code block()});
+ *       messages from one caller reach it in arrival order, one at a time, and the replies to one
+ *       caller go out in the order of their requests. A blocking handler holds back its own
+ *       caller's later messages, and other callers and nodes by about 1 ms at most.
  *   <li>{@link #pollThread()}: on the host's poll thread, as soon as the message is read: no
  *       thread hop, for handlers that never block and return at once (blocking there stalls
  *       every node of the host; {@code block()} fails at once).
@@ -26,7 +28,7 @@ public final class ServeOptions {
     this.pollThread = pollThread;
   }
 
-  /** Run on the host's bounded handler pool; blocking is allowed. The default. */
+  /** Run in the caller's lane (handler pool, or the poll thread for up to 1 ms); blocking is allowed. The default. */
   public static ServeOptions workers() {
     return WORKERS;
   }

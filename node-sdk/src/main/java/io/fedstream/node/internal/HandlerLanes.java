@@ -14,9 +14,10 @@ import org.slf4j.LoggerFactory;
 import reactor.core.scheduler.Scheduler;
 
 /**
- * Runs {@code serve} handlers off the poll thread, on a bounded pool whose threads start on
- * demand and end when idle. Work is queued per lane (one caller of one node): a lane's tasks run
- * one at a time in submission order, and the replies of a lane go out in the order of their
+ * Runs {@code serve} handlers off the poll loop: on a bounded pool whose threads start on demand
+ * and end when idle, or (one lane per batch) on the thread that polled them, which hands the loop
+ * on if the handler takes long ({@link PollThreads}). Work is queued per lane (one caller of one
+ * node): a lane's tasks run one at a time in submission order, and the replies of a lane go out in the order of their
  * requests, even when handlers complete out of order. A lane whose task blocks holds one pool
  * thread and delays only its own later tasks. A reply held back behind an earlier one that never
  * comes is released once the earlier request's deadline has passed.
@@ -28,6 +29,9 @@ final class HandlerLanes {
   private final ThreadPoolExecutor pool;
   private final Scheduler timer;
   private final Map<String, Lane> lanes = new HashMap<>();
+  /** The lanes made ready during the poll thread's current batch; unset elsewhere. */
+  private final ThreadLocal<java.util.ArrayList<Lane>> batch = new ThreadLocal<>();
+  private final java.util.concurrent.atomic.AtomicBoolean claimRunning = new java.util.concurrent.atomic.AtomicBoolean();
 
   HandlerLanes(String hostId, int threads, Scheduler timer) {
     AtomicInteger n = new AtomicInteger();
@@ -94,6 +98,11 @@ final class HandlerLanes {
       lane.running = true;
     }
     if (start) {
+      java.util.ArrayList<Lane> deferred = batch.get();
+      if (deferred != null) {
+        deferred.add(lane);
+        return;
+      }
       try {
         pool.execute(() -> runTasks(lane));
       } catch (java.util.concurrent.RejectedExecutionException e) {
@@ -102,6 +111,72 @@ final class HandlerLanes {
         }
         throw e;
       }
+    }
+  }
+
+  /**
+   * Starts a batch on the poll thread: lanes that become ready during it are started at its
+   * {@link #endBatch() end}, where the poll thread may keep one to run itself.
+   */
+  void beginBatch() {
+    batch.set(new java.util.ArrayList<>(2));
+  }
+
+  /**
+   * Ends the batch: starts on the pool the lanes that became ready in it, except one (the last)
+   * when no other claimed lane is running: that one is returned, for the poll thread to run
+   * itself ({@link Claimed#run()}, see {@link PollThreads}) or to start on the pool ({@link
+   * Claimed#start()}). Null when there is nothing to claim.
+   */
+  Claimed endBatch() {
+    java.util.ArrayList<Lane> ready = batch.get();
+    batch.remove();
+    if (ready == null || ready.isEmpty()) {
+      return null;
+    }
+    Lane kept = claimRunning.compareAndSet(false, true) ? ready.remove(ready.size() - 1) : null;
+    for (Lane lane : ready) {
+      start(lane);
+    }
+    return kept == null ? null : new Claimed(kept);
+  }
+
+  private void start(Lane lane) {
+    try {
+      pool.execute(() -> runTasks(lane));
+    } catch (java.util.concurrent.RejectedExecutionException e) {
+      // the host is closing: the lane's records are not processed, so not committed
+      synchronized (lanes) {
+        lane.running = false;
+        lane.tasks.clear();
+      }
+    }
+  }
+
+  /**
+   * A lane kept by the poll thread at the end of a batch. At most one is out at a time, so the
+   * threads running handlers are the pool's and at most one more (a former poll thread).
+   */
+  final class Claimed {
+    private final Lane lane;
+
+    private Claimed(Lane lane) {
+      this.lane = lane;
+    }
+
+    /** Runs the lane's tasks here, on the calling thread (no longer the poll thread). */
+    void run() {
+      try {
+        runTasks(lane);
+      } finally {
+        claimRunning.set(false);
+      }
+    }
+
+    /** Starts the lane on the pool instead. */
+    void start() {
+      claimRunning.set(false);
+      HandlerLanes.this.start(lane);
     }
   }
 

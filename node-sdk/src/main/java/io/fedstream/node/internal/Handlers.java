@@ -111,6 +111,16 @@ final class Handlers {
     }
   }
 
+  /** See {@link HandlerLanes#beginBatch()}: on the poll thread, before it hands a batch of records out. */
+  void beginBatch() {
+    lanes.beginBatch();
+  }
+
+  /** See {@link HandlerLanes#endBatch()}. */
+  HandlerLanes.Claimed endBatch() {
+    return lanes.endBatch();
+  }
+
   void shutdown() {
     lanes.shutdown();
   }

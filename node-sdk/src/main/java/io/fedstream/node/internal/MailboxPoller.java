@@ -32,17 +32,22 @@ final class MailboxPoller {
   private final HostContext ctx;
   private final Offsets offsets;
   private final Dispatcher dispatcher;
+  private final Handlers handlers;
   private final ConcurrentLinkedQueue<Runnable> commands = new ConcurrentLinkedQueue<>();
   private final Assignment assignment;
   private final Set<TopicPartition> paused = new HashSet<>();
   private Consumer<String, byte[]> consumer;
-  private Thread pollThread;
+  private PollThreads pollThreads;
   private volatile boolean running;
+  /** Only the thread polling now reads or writes these (a hand-off publishes them). */
+  private long lastCommit;
+  private long lastExpire;
 
-  MailboxPoller(HostContext ctx, Offsets offsets, Dispatcher dispatcher) {
+  MailboxPoller(HostContext ctx, Offsets offsets, Dispatcher dispatcher, Handlers handlers) {
     this.ctx = ctx;
     this.offsets = offsets;
     this.dispatcher = dispatcher;
+    this.handlers = handlers;
     this.assignment = new Assignment(ctx);
   }
 
@@ -57,8 +62,10 @@ final class MailboxPoller {
   /** Starts the poll thread. */
   void run() {
     running = true;
-    pollThread = new PollThread(this::pollLoop, "fedstream-" + ctx.hostId + "-poll");
-    pollThread.start();
+    lastCommit = System.currentTimeMillis();
+    lastExpire = lastCommit;
+    pollThreads = new PollThreads(ctx.hostId);
+    pollThreads.start(this::pollLoop);
   }
 
   /** Extends the assignment with a node added after start; blocking, from any thread but the poll thread. */
@@ -89,13 +96,9 @@ final class MailboxPoller {
   /** Stops the poll thread: it commits what was processed and closes the consumer. */
   void stop() {
     running = false;
-    if (pollThread != null) {
+    if (pollThreads != null) {
       consumer.wakeup();
-      try {
-        pollThread.join(30_000);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
+      pollThreads.awaitEnd(30_000);
     }
   }
 
@@ -129,9 +132,15 @@ final class MailboxPoller {
 
   // ---------------------------------------------------------------- poll loop
 
+  /**
+   * The poll loop, on the thread that polls now ({@link PollThreads}). When a batch leaves a
+   * handler lane ready (see {@link HandlerLanes#endBatch()}), this thread runs that lane itself,
+   * so a quick handler's reply goes out with no thread hand-off; if the handler takes longer than
+   * {@link PollThreads#INLINE_LIMIT_NANOS}, another thread takes the loop over meanwhile and this
+   * one ends once the handler returns.
+   */
   private void pollLoop() {
-    long lastCommit = System.currentTimeMillis();
-    long lastExpire = lastCommit;
+    HandlerLanes.Claimed claimed = null;
     try {
       while (running) {
         Runnable c;
@@ -148,7 +157,12 @@ final class MailboxPoller {
           revoke(e.unauthorizedTopics());
           continue;
         }
-        handle(records);
+        handlers.beginBatch();
+        try {
+          handle(records);
+        } finally {
+          claimed = handlers.endBatch();
+        }
         long now = System.currentTimeMillis();
         if (now - lastCommit >= ctx.config.commitIntervalMs()) {
           lastCommit = now;
@@ -165,23 +179,43 @@ final class MailboxPoller {
           lastExpire = now;
           ctx.reassembler.expire(now);
         }
+        if (claimed != null) {
+          HandlerLanes.Claimed lane = claimed;
+          claimed = null;
+          long turn = pollThreads.beginInline();
+          try {
+            lane.run();
+          } catch (Throwable t) {
+            LOG.error("host {}: handlers run by the poll thread failed", ctx.hostId, t);
+          }
+          if (!pollThreads.endInline(turn)) {
+            return; // another thread polls now: this one no longer touches the consumer
+          }
+        }
       }
     } catch (Throwable t) {
       LOG.error("host {}: poll loop failed; the host stops receiving", ctx.hostId, t);
+      if (claimed != null) {
+        claimed.start();
+      }
+    }
+    try {
+      Map<TopicPartition, OffsetAndMetadata> commit = offsets.committable();
+      if (!commit.isEmpty()) {
+        try {
+          consumer.commitSync(commit, Duration.ofSeconds(10));
+        } catch (WakeupException e) {
+          consumer.commitSync(commit, Duration.ofSeconds(10)); // the close's wakeup landed here; once more
+        }
+      }
+    } catch (RuntimeException e) {
+      LOG.warn("host {}: final commit failed: {}", ctx.hostId, e.toString());
     } finally {
       try {
-        Map<TopicPartition, OffsetAndMetadata> commit = offsets.committable();
-        if (!commit.isEmpty()) {
-          try {
-            consumer.commitSync(commit, Duration.ofSeconds(10));
-          } catch (WakeupException e) {
-            consumer.commitSync(commit, Duration.ofSeconds(10)); // the close's wakeup landed here; once more
-          }
-        }
-      } catch (RuntimeException e) {
-        LOG.warn("host {}: final commit failed: {}", ctx.hostId, e.toString());
+        consumer.close(org.apache.kafka.clients.consumer.CloseOptions.timeout(Duration.ofSeconds(10)));
+      } finally {
+        pollThreads.ended();
       }
-      consumer.close(org.apache.kafka.clients.consumer.CloseOptions.timeout(Duration.ofSeconds(10)));
     }
   }
 
@@ -263,15 +297,4 @@ final class MailboxPoller {
     }
   }
 
-  /**
-   * The poll thread is marked non-blocking: replies are emitted on it (one thread hop less per
-   * request), so a {@code block()} in an operator after {@code request} fails at once instead of
-   * deadlocking the host.
-   */
-  private static final class PollThread extends Thread implements reactor.core.scheduler.NonBlocking {
-    PollThread(Runnable r, String name) {
-      super(r, name);
-      setDaemon(true);
-    }
-  }
 }

@@ -64,7 +64,7 @@ public final class NodeHostImpl implements NodeHost {
     this.handlers = new Handlers(ctx);
     this.rounds = new Rounds(ctx, outbox);
     this.routerLink = new RouterLink(ctx, outbox, clients);
-    this.poller = new MailboxPoller(ctx, offsets, new Dispatcher(ctx, offsets, outbox));
+    this.poller = new MailboxPoller(ctx, offsets, new Dispatcher(ctx, offsets, outbox), handlers);
   }
 
   /** A host (see {@link NodeHost#create}). */
